@@ -1,0 +1,59 @@
+"""The errors mbcalc reports to users, each carrying where the bad input came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a spec a value came from: the file, its line, and the path of keys to it."""
+
+    file: str | None = None
+    line: int | None = None
+    path: tuple[str | int, ...] = ()
+    layer: str | None = None
+    """The name of the layer the path points into, when it points into one."""
+
+    def describe(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        where = format_path(self.path)
+        if where:
+            parts.append(f"{where} ({self.layer})" if self.layer else where)
+        return ": ".join(parts)
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """('layers', 3, 'groups') -> 'layers[3].groups'."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text
+
+
+class MbcalcError(Exception):
+    """A user-facing failure: bad input, never a bug. The CLI prints it on one line, exit 2."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+
+    def __str__(self) -> str:
+        where = self.location.describe()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class SpecError(MbcalcError):
+    """A spec file that cannot be read, parsed or validated."""
+
+
+@dataclass
+class LayerProblem(Exception):
+    """Raised inside the walk by a layer; the engine adds the layer's location."""
+
+    field: str | None
+    message: str
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,316 @@
+"""The primitive layers of a spec: each knows its output shape and its cost formulas.
+
+A layer's cost is a pair of formulas in the papers' notation (``symbols``) plus the values its
+symbols take at one shape; the engine evaluates them. Formulas are built unevaluated so they keep
+the papers' factor order when printed (D_K·D_K·M·N·D_F·D_F).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+from sympy import Expr, Integer, Mul, Pow, Symbol
+
+from complexity import symbols as S
+from complexity.errors import LayerProblem
+from complexity.shapes import Padding, Shape, out_hw, pair
+from complexity.width import WidthMode
+
+Convention = Literal["paper", "torch", "keras"]
+"""What params count: ``paper`` weights only; ``torch`` + declared biases + BN γ, β;
+``keras`` + declared biases + BN γ, β, moving mean and variance."""
+
+Size = PositiveInt | tuple[PositiveInt, PositiveInt]
+Value = int | Expr
+
+
+class Context(Protocol):
+    """How a walk turns spec sizes into values: exact integers, or expressions in α and ρ."""
+
+    def width(self, channels: int, mode: WidthMode) -> Value:
+        """Channels of a layer after the width multiplier."""
+
+    def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Value:
+        """channels / reduction, made divisible by ``divisor`` when one is given."""
+
+    def spatial(self, size: int) -> Value:
+        """A spatial size as it enters a formula (ρ·size in the closed form)."""
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A layer's params and MAdds formulas, and the values of their symbols."""
+
+    params: Expr
+    madds: Expr
+    values: dict[Symbol, Value]
+
+
+ZERO = Cost(Integer(0), Integer(0), {})
+
+
+def product(*factors: Expr) -> Expr:
+    """An unevaluated product that keeps the given factor order for printing."""
+    kept = [f for f in factors if f != 1]
+    if not kept:
+        return Integer(1)
+    return kept[0] if len(kept) == 1 else Mul(*kept, evaluate=False)
+
+
+def _kernel_terms(kernel: Size) -> tuple[Expr, dict[Symbol, Value]]:
+    kh, kw = pair(kernel)
+    if kh == kw:
+        return S.D_K**2, {S.D_K: kh}
+    return product(S.K_h, S.K_w), {S.K_h: kh, S.K_w: kw}
+
+
+def _map_terms(y: Shape, ctx: Context) -> tuple[Expr, dict[Symbol, Value]]:
+    if y.h == y.w:
+        return S.D_F**2, {S.D_F: ctx.spatial(y.h)}
+    return product(S.H_out, S.W_out), {S.H_out: ctx.spatial(y.h), S.W_out: ctx.spatial(y.w)}
+
+
+def _bias(bias: bool, convention: Convention, channels: Symbol) -> Expr:
+    return channels if bias and convention != "paper" else Integer(0)
+
+
+class _Layer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+    """Row label; unnamed layers are named after the layer before them (``conv1/bn``)."""
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        """Shape-preserving by default."""
+        return x
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        """Free by default: the row appears with its shapes and zero cost."""
+        return ZERO
+
+    def category(self, x: Shape, y: Shape) -> str:
+        """The group this layer falls in for the by-kind breakdown."""
+        return "Other"
+
+
+class _Window(_Layer):
+    """Fields shared by sliding-window layers."""
+
+    kernel: Size = 3
+    stride: Size = 1
+    padding: Padding = 0
+    """An int or [pad_h, pad_w], ``same`` (out = ceil(in/stride)) or ``valid`` (no padding)."""
+    dilation: Size = 1
+
+    def _hw(self, x: Shape, ceil_mode: bool = False) -> tuple[int, int]:
+        return out_hw(x, self.kernel, self.stride, self.padding, self.dilation, ceil_mode)
+
+    def _kernel_label(self) -> str:
+        kh, kw = pair(self.kernel)
+        return f"{kh}×{kw}"
+
+
+class Conv(_Window):
+    """Standard or group convolution: params D_K·D_K·(M/g)·N, MAdds params·D_F·D_F."""
+
+    kind: Literal["conv"]
+    out: PositiveInt
+    """Output channels N before the width multiplier."""
+    groups: PositiveInt = 1
+    bias: bool = False
+    width: WidthMode = "scaled"
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        n = ctx.width(self.out, self.width)
+        for field, channels in (("groups", x.c), ("out", n)):
+            if isinstance(channels, int) and channels % self.groups:
+                raise LayerProblem(
+                    field,
+                    f"groups={self.groups} does not divide "
+                    f"{'in' if field == 'groups' else 'out'}_channels={channels}",
+                )
+        return Shape(n, *self._hw(x))
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        k, k_values = _kernel_terms(self.kernel)
+        f, f_values = _map_terms(y, ctx)
+        m = product(S.M, Pow(S.g, -1, evaluate=False)) if self.groups > 1 else S.M
+        weights = product(k, m, S.N)
+        values = {**k_values, **f_values, S.M: x.c, S.N: y.c, S.g: self.groups}
+        return Cost(weights + _bias(self.bias, convention, S.N), product(weights, f), values)
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return f"{'Group ' if self.groups > 1 else ''}Conv {self._kernel_label()}"
+
+
+class Pointwise(_Layer):
+    """1×1 convolution: params M·N (M/g·N grouped), MAdds params·D_F·D_F."""
+
+    kind: Literal["pw"]
+    out: PositiveInt
+    groups: PositiveInt = 1
+    bias: bool = False
+    width: WidthMode = "scaled"
+
+    def _as_conv(self) -> Conv:
+        return Conv(kind="conv", out=self.out, kernel=1, groups=self.groups, bias=self.bias,
+                    width=self.width)
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        return self._as_conv().out_shape(x, ctx)
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        return self._as_conv().cost(x, y, ctx, convention)
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return self._as_conv().category(x, y)
+
+
+class Depthwise(_Window):
+    """Depthwise convolution (g = M): params D_K·D_K·M·m, MAdds params·D_F·D_F."""
+
+    kind: Literal["dw"]
+    multiplier: PositiveInt = 1
+    """Depth multiplier m: output channels M·m."""
+    bias: bool = False
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        return Shape(x.c * self.multiplier, *self._hw(x))
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        k, k_values = _kernel_terms(self.kernel)
+        f, f_values = _map_terms(y, ctx)
+        weights = product(k, S.M, S.m if self.multiplier > 1 else Integer(1))
+        values = {**k_values, **f_values, S.M: x.c, S.m: self.multiplier, S.N: y.c}
+        return Cost(weights + _bias(self.bias, convention, S.N), product(weights, f), values)
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return f"Conv DW {self._kernel_label()}"
+
+
+class FullyConnected(_Layer):
+    """Fully connected: params M·N, MAdds M·N. Its input must be 1×1 (flatten or pool first)."""
+
+    kind: Literal["fc"]
+    out: PositiveInt
+    bias: bool = True
+    width: WidthMode = "scaled"
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        if (x.h, x.w) != (1, 1):
+            raise LayerProblem(
+                "kind", f"fc needs a 1×1 input, got {x.h}×{x.w}: add flatten or global_pool before it"
+            )
+        return Shape(ctx.width(self.out, self.width), 1, 1)
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        weights = product(S.M, S.N)
+        return Cost(weights + _bias(self.bias, convention, S.N), weights, {S.M: x.c, S.N: y.c})
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return "Fully Connected"
+
+
+class SqueezeExcite(_Layer):
+    """Squeeze-and-excite: FC C→C_r→C on the pooled map: params 2·C·C_r, MAdds 2·C·C_r."""
+
+    kind: Literal["se"]
+    reduction: PositiveInt = 4
+    """r: the squeeze width is C/r."""
+    divisor: PositiveInt | None = None
+    """Make the squeeze width divisible by this (MobileNetV3: 8); none keeps floor(C/r)."""
+    bias: bool = True
+    gate: Literal["sigmoid", "hsigmoid"] = "sigmoid"
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        weights = product(Integer(2), S.C, S.C_r)
+        bias = S.C_r + S.C if self.bias and convention != "paper" else Integer(0)
+        squeezed = ctx.squeeze(x.c, self.reduction, self.divisor)
+        return Cost(weights + bias, weights, {S.C: x.c, S.C_r: squeezed})
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return "Squeeze-Excite"
+
+
+class BatchNorm(_Layer):
+    """Batch norm: no MAdds; params 0 (paper), 2·C γ, β (torch), 4·C with running stats (keras)."""
+
+    kind: Literal["bn"]
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        per_channel = {"paper": 0, "torch": 2, "keras": 4}[convention]
+        return Cost(product(Integer(per_channel), S.C), Integer(0), {S.C: x.c})
+
+
+class Activation(_Layer):
+    """A pointwise nonlinearity; costs nothing under every convention."""
+
+    kind: Literal["act"]
+    fn: Literal["relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "softmax"]
+
+
+class Pool(_Window):
+    """Max or average pooling over a window; the stride defaults to the kernel."""
+
+    kind: Literal["maxpool", "avgpool"]
+    stride: Size | None = None  # type: ignore[assignment]
+    ceil_mode: bool = False
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        stride = self.kernel if self.stride is None else self.stride
+        hw = out_hw(x, self.kernel, stride, self.padding, self.dilation, self.ceil_mode)
+        return Shape(x.c, *hw)
+
+
+class GlobalPool(_Layer):
+    """Global average or max pooling to 1×1."""
+
+    kind: Literal["global_pool"]
+    op: Literal["avg", "max"] = "avg"
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        return Shape(x.c, 1, 1)
+
+
+class Flatten(_Layer):
+    """(C, H, W) -> (C·H·W, 1, 1), the input of a fully connected layer."""
+
+    kind: Literal["flatten"]
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        return Shape(x.c * ctx.spatial(x.h) * ctx.spatial(x.w), 1, 1)
+
+
+class Dropout(_Layer):
+    """Dropout: shape-preserving, free."""
+
+    kind: Literal["dropout"]
+    p: Annotated[float, Field(ge=0, le=1)] = 0.5
+
+
+class Repeat(BaseModel):
+    """``layers`` written once and used ``times`` times in sequence.
+
+    A ``{i}`` in a child's name becomes the repetition's number (from ``start``); a child named
+    without one gets ``.{i}`` appended.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["repeat"]
+    name: str | None = None
+    times: PositiveInt
+    start: NonNegativeInt = 1
+    layers: list[Item]
+
+
+Primitive = (
+    Conv | Pointwise | Depthwise | FullyConnected | SqueezeExcite | BatchNorm | Activation | Pool
+    | GlobalPool | Flatten | Dropout
+)
+Item = Annotated[Primitive | Repeat, Field(discriminator="kind")]
+"""One entry of a spec's ``layers``: a primitive, or a repeat of entries."""
+
+Repeat.model_rebuild()

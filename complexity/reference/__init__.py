@@ -1,0 +1,1 @@
+"""Hand-written PyTorch reference models, written from the papers (the `reference` extra)."""

@@ -1,0 +1,231 @@
+"""Reading spec files: bounded, safe YAML with the line of every value, then validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from complexity.errors import Location, SpecError
+from complexity.spec import Network, UnknownVariable, VariableValue, substitute
+
+MAX_BYTES = 1 << 20
+"""A spec larger than this (1 MiB) is refused before parsing."""
+MAX_NODES = 200_000
+"""Values a document may expand to, counting every use of an alias (bounds alias bombs)."""
+MAX_DEPTH = 100
+"""Nesting depth of mappings and lists."""
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """The file a spec came from and the line of each value in it, by path of keys."""
+
+    file: str | None = None
+    lines: dict[Path_, int] = field(default_factory=dict)
+    data: Any = None
+    """The raw document, to recover layer names for messages."""
+
+    def locate(self, path: Path_, field_name: str | None = None) -> Location:
+        """A location for ``path``: the nearest line on it, and the layer it points into."""
+        full = (*path, field_name) if field_name else path
+        line = None
+        for n in range(len(full), -1, -1):
+            if full[:n] in self.lines:
+                line = self.lines[full[:n]]
+                break
+        return Location(self.file, line, full, self._layer_name(full))
+
+    def _layer_name(self, path: Path_) -> str | None:
+        node, name = self.data, None
+        for key in path:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(key, int) and isinstance(node, dict):
+                name = node.get("name") if isinstance(node.get("name"), str) else name
+        return name
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A validated network and where it came from."""
+
+    network: Network
+    source: SourceMap
+
+
+def read_text(path: Path) -> str:
+    """The text of a spec file, or a SpecError saying why it cannot be one."""
+    where = Location(str(path))
+    if path.is_dir():
+        raise SpecError("is a directory, not a spec file", where)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SpecError("no such file", where) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
+    if len(raw) > MAX_BYTES:
+        raise SpecError(f"larger than {MAX_BYTES // 1024} KiB; not a spec file", where)
+    if b"\0" in raw:
+        raise SpecError("is a binary file, not a YAML spec", where)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"is not UTF-8 text (bad byte at offset {exc.start})", where) from None
+
+
+def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path_, int]]:
+    """The document in ``text`` and the 1-based line of every value, safely and within bounds."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        problem = exc.problem or str(exc)
+        raise SpecError(f"malformed YAML: {problem}", Location(file, line)) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"malformed YAML: {exc}", Location(file)) from None
+    except RecursionError:
+        raise SpecError(f"nested deeper than {MAX_DEPTH} levels", Location(file)) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise SpecError("is empty; a spec is a mapping with name and layers", Location(file))
+    lines: dict[Path_, int] = {}
+    budget = [MAX_NODES]
+    data = _build(node, loader, (), lines, budget, file)
+    return data, lines
+
+
+def _build(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, lines: dict[Path_, int],
+           budget: list[int], file: str | None) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise SpecError(f"expands to more than {MAX_NODES} values (alias bomb?)",
+                        Location(file, node.start_mark.line + 1))
+    if len(path) > MAX_DEPTH:
+        raise SpecError(f"nested deeper than {MAX_DEPTH} levels",
+                        Location(file, node.start_mark.line + 1))
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node, loader, file)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise SpecError(f"keys must be names, got {key!r}",
+                                Location(file, key_node.start_mark.line + 1, path))
+            if key == "<<":
+                raise SpecError("YAML merge keys (<<) are not supported in specs",
+                                Location(file, key_node.start_mark.line + 1, path))
+            result[key] = _build(value_node, loader, (*path, key), lines, budget, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(v, loader, (*path, i), lines, budget, file)
+                for i, v in enumerate(node.value)]
+    return _scalar(node, loader, file)
+
+
+def _scalar(node: yaml.Node, loader: yaml.SafeLoader, file: str | None) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SpecError("keys must be plain names", Location(file, node.start_mark.line + 1))
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise SpecError(f"unsupported YAML: {exc.problem}",
+                        Location(file, node.start_mark.line + 1)) from None
+
+
+def load_spec(text: str, file: str | None = None,
+              overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:
+    """Parse and validate a spec, with ``overrides`` replacing its variables' defaults."""
+    data, lines = parse_yaml(text, file)
+    source = SourceMap(file, lines, data)
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"must be a mapping with name and layers, got a {type(data).__name__}",
+            source.locate(()),
+        )
+    values = _variables(data, overrides or {}, source)
+    try:
+        filled = {**substitute({k: v for k, v in data.items() if k != "variables"}, values),
+                  "variables": values}
+    except UnknownVariable as exc:
+        raise SpecError(str(exc), source.locate(exc.path)) from None
+    try:
+        network = Network.model_validate(filled)
+    except ValidationError as exc:
+        raise _validation_error(exc, source) from None
+    return LoadedSpec(network, source)
+
+
+def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
+               source: SourceMap) -> dict[str, VariableValue]:
+    declared = data.get("variables") or {}
+    if not isinstance(declared, dict):
+        raise SpecError("must be a mapping of names to default values",
+                        source.locate(("variables",)))
+    values = dict(declared)
+    for key, value in overrides.items():
+        if key not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise SpecError(f"--set {key}: unknown variable (this spec declares: {known})",
+                            Location(source.file))
+        default = declared[key]
+        if type(value) is not type(default) and not (
+            isinstance(default, float) and type(value) is int
+        ):
+            raise SpecError(
+                f"--set {key}={value!r}: expected a {type(default).__name__} "
+                f"like the default {default!r}",
+                Location(source.file),
+            )
+        values[key] = value
+    return values
+
+
+def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
+    first = exc.errors()[0]
+    path = _data_path(first["loc"], source.data)
+    location = source.locate(path)
+    field_name = path[-1] if path and isinstance(path[-1], str) else None
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = f"unknown field '{field_name}'"
+    elif first["type"] == "union_tag_invalid":
+        message = f"unknown layer kind {first['input']!r}; expected one of " + ", ".join(
+            sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
+        )
+    elif first["type"] == "union_tag_not_found":
+        message = "missing field 'kind'"
+    elif field_name is not None:
+        message = f"{field_name}: {message}"
+    if "input" in first and first["type"] not in ("extra_forbidden", "union_tag_invalid",
+                                                  "missing", "union_tag_not_found"):
+        message += f" (got {first['input']!r})"
+    return SpecError(message, location)
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
+    """A pydantic error location without the union tags it inserts, as a path into ``data``."""
+    path: list[str | int] = []
+    node = data
+    for key in loc:
+        if isinstance(node, dict) and key not in node and isinstance(key, str) and (
+            node.get("kind") == key or "[" in key or "-" in key
+        ):
+            continue  # a discriminator tag or a union member label, not a key of the data
+        path.append(key)
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return tuple(path)
