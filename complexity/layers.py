@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
-from sympy import Expr, Integer, Mul, Pow, Symbol
+from sympy import Add, Expr, Integer, Mul, Pow, Symbol
 
 from complexity import symbols as S
 from complexity.errors import LayerProblem
@@ -53,7 +53,14 @@ ZERO = Cost(Integer(0), Integer(0), {})
 
 def product(*factors: Expr) -> Expr:
     """An unevaluated product that keeps the given factor order for printing."""
-    kept = [f for f in factors if f != 1]
+    if any(f == 0 for f in factors):
+        return Integer(0)
+    kept: list[Expr] = []
+    for f in factors:
+        if isinstance(f, Mul) and not any(isinstance(a, Pow) and a.exp == -1 for a in f.args):
+            kept.extend(f.args)
+        elif f != 1:
+            kept.append(f)
     if not kept:
         return Integer(1)
     return kept[0] if len(kept) == 1 else Mul(*kept, evaluate=False)
@@ -61,6 +68,8 @@ def product(*factors: Expr) -> Expr:
 
 def _kernel_terms(kernel: Size) -> tuple[Expr, dict[Symbol, Value]]:
     kh, kw = pair(kernel)
+    if kh == kw == 1:
+        return Integer(1), {}
     if kh == kw:
         return S.D_K**2, {S.D_K: kh}
     return product(S.K_h, S.K_w), {S.K_h: kh, S.K_w: kw}
@@ -72,8 +81,11 @@ def _map_terms(y: Shape, ctx: Context) -> tuple[Expr, dict[Symbol, Value]]:
     return product(S.H_out, S.W_out), {S.H_out: ctx.spatial(y.h), S.W_out: ctx.spatial(y.w)}
 
 
-def _bias(bias: bool, convention: Convention, channels: Symbol) -> Expr:
-    return channels if bias and convention != "paper" else Integer(0)
+def _with_bias(weights: Expr, bias: bool, convention: Convention, *channels: Symbol) -> Expr:
+    """weights, plus one bias per output channel where the convention counts biases."""
+    if not bias or convention == "paper":
+        return weights
+    return Add(weights, *channels, evaluate=False)
 
 
 class _Layer(BaseModel):
@@ -139,7 +151,7 @@ class Conv(_Window):
         m = product(S.M, Pow(S.g, -1, evaluate=False)) if self.groups > 1 else S.M
         weights = product(k, m, S.N)
         values = {**k_values, **f_values, S.M: x.c, S.N: y.c, S.g: self.groups}
-        return Cost(weights + _bias(self.bias, convention, S.N), product(weights, f), values)
+        return Cost(_with_bias(weights, self.bias, convention, S.N), product(weights, f), values)
 
     def category(self, x: Shape, y: Shape) -> str:
         return f"{'Group ' if self.groups > 1 else ''}Conv {self._kernel_label()}"
@@ -184,7 +196,7 @@ class Depthwise(_Window):
         f, f_values = _map_terms(y, ctx)
         weights = product(k, S.M, S.m if self.multiplier > 1 else Integer(1))
         values = {**k_values, **f_values, S.M: x.c, S.m: self.multiplier, S.N: y.c}
-        return Cost(weights + _bias(self.bias, convention, S.N), product(weights, f), values)
+        return Cost(_with_bias(weights, self.bias, convention, S.N), product(weights, f), values)
 
     def category(self, x: Shape, y: Shape) -> str:
         return f"Conv DW {self._kernel_label()}"
@@ -207,7 +219,7 @@ class FullyConnected(_Layer):
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         weights = product(S.M, S.N)
-        return Cost(weights + _bias(self.bias, convention, S.N), weights, {S.M: x.c, S.N: y.c})
+        return Cost(_with_bias(weights, self.bias, convention, S.N), weights, {S.M: x.c, S.N: y.c})
 
     def category(self, x: Shape, y: Shape) -> str:
         return "Fully Connected"
@@ -226,9 +238,9 @@ class SqueezeExcite(_Layer):
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         weights = product(Integer(2), S.C, S.C_r)
-        bias = S.C_r + S.C if self.bias and convention != "paper" else Integer(0)
         squeezed = ctx.squeeze(x.c, self.reduction, self.divisor)
-        return Cost(weights + bias, weights, {S.C: x.c, S.C_r: squeezed})
+        params = _with_bias(weights, self.bias, convention, S.C_r, S.C)
+        return Cost(params, weights, {S.C: x.c, S.C_r: squeezed})
 
     def category(self, x: Shape, y: Shape) -> str:
         return "Squeeze-Excite"

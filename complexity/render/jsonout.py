@@ -1,0 +1,52 @@
+"""The JSON contract that scripts depend on (documented in README.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from complexity.breakdown import by_kind
+from complexity.engine import Report
+
+
+def report_dict(report: Report, kinds: bool = False) -> dict[str, Any]:
+    """The report as plain data: totals and layers as integers, formulas as sympy text."""
+    data: dict[str, Any] = {
+        "model": report.model,
+        "alpha": float(report.alpha),
+        "rho": float(report.rho),
+        "resolution": report.resolution,
+        "convention": report.convention,
+        "totals": {"params": report.params, "madds": report.madds},
+        "closed_form": {
+            "params": str(report.params_closed),
+            "madds": str(report.madds_closed),
+            "note": "unrounded polynomial in alpha and rho; exact where no rounding happens",
+        },
+        "layers": [
+            {
+                "name": row.name,
+                "kind": row.kind,
+                "category": row.category,
+                "input": row.input.as_list(),
+                "output": row.output.as_list(),
+                "params": row.params,
+                "madds": row.madds,
+                "params_formula": str(row.params_formula),
+                "madds_formula": str(row.madds_formula),
+                "symbols": {s.name: v for s, v in row.values.items()},
+            }
+            for row in report.rows
+        ],
+    }
+    if kinds:
+        data["by_kind"] = [
+            {"kind": s.category, "layers": s.layers, "params": s.params, "madds": s.madds}
+            for s in by_kind(report)
+        ]
+    return data
+
+
+def report_json(report: Report, kinds: bool = False) -> str:
+    """``report_dict`` as indented JSON text."""
+    return json.dumps(report_dict(report, kinds), indent=2, ensure_ascii=False) + "\n"
