@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from sympy import Add, Expr, Integer, Max, Rational, Symbol, expand
@@ -178,7 +178,8 @@ def walk(
             cost = item.layer.cost(x, y, exact, convention)
             closed_cost = item.layer.cost(xs, ys, closed, convention)
         except LayerProblem as problem:
-            raise SpecError(problem.message, spec.source.locate(item.path, problem.field)) from None
+            where = replace(spec.source.locate(item.path, problem.field), layer=item.name)
+            raise SpecError(problem.message, where) from None
         values = {k: int(v) for k, v in cost.values.items()}
         rows.append(Row(
             name=item.name,

@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field
 from sympy import Add, Expr, Integer, Mul, Pow, Symbol
 
 from complexity import symbols as S
 from complexity.errors import LayerProblem
-from complexity.shapes import Padding, Shape, out_hw, pair
+from complexity.fields import NonNegativeInt, PositiveInt, Size, StrictBool
+from complexity.shapes import Shape, out_hw, pair
 from complexity.width import WidthMode
 
 Convention = Literal["paper", "torch", "keras"]
 """What params count: ``paper`` weights only; ``torch`` + declared biases + BN γ, β;
 ``keras`` + declared biases + BN γ, β, moving mean and variance."""
 
-Size = PositiveInt | tuple[PositiveInt, PositiveInt]
 Value = int | Expr
 
 
@@ -112,7 +112,7 @@ class _Window(_Layer):
 
     kernel: Size = 3
     stride: Size = 1
-    padding: Padding = 0
+    padding: NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["same", "valid"] = 0
     """An int or [pad_h, pad_w], ``same`` (out = ceil(in/stride)) or ``valid`` (no padding)."""
     dilation: Size = 1
 
@@ -131,7 +131,7 @@ class Conv(_Window):
     out: PositiveInt
     """Output channels N before the width multiplier."""
     groups: PositiveInt = 1
-    bias: bool = False
+    bias: StrictBool = False
     width: WidthMode = "scaled"
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
@@ -163,7 +163,7 @@ class Pointwise(_Layer):
     kind: Literal["pw"]
     out: PositiveInt
     groups: PositiveInt = 1
-    bias: bool = False
+    bias: StrictBool = False
     width: WidthMode = "scaled"
 
     def _as_conv(self) -> Conv:
@@ -186,7 +186,7 @@ class Depthwise(_Window):
     kind: Literal["dw"]
     multiplier: PositiveInt = 1
     """Depth multiplier m: output channels M·m."""
-    bias: bool = False
+    bias: StrictBool = False
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         return Shape(x.c * self.multiplier, *self._hw(x))
@@ -207,7 +207,7 @@ class FullyConnected(_Layer):
 
     kind: Literal["fc"]
     out: PositiveInt
-    bias: bool = True
+    bias: StrictBool = True
     width: WidthMode = "scaled"
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
@@ -233,7 +233,7 @@ class SqueezeExcite(_Layer):
     """r: the squeeze width is C/r."""
     divisor: PositiveInt | None = None
     """Make the squeeze width divisible by this (MobileNetV3: 8); none keeps floor(C/r)."""
-    bias: bool = True
+    bias: StrictBool = True
     gate: Literal["sigmoid", "hsigmoid"] = "sigmoid"
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
@@ -268,7 +268,7 @@ class Pool(_Window):
 
     kind: Literal["maxpool", "avgpool"]
     stride: Size | None = None  # type: ignore[assignment]
-    ceil_mode: bool = False
+    ceil_mode: StrictBool = False
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         stride = self.kernel if self.stride is None else self.stride
@@ -299,7 +299,7 @@ class Dropout(_Layer):
     """Dropout: shape-preserving, free."""
 
     kind: Literal["dropout"]
-    p: Annotated[float, Field(ge=0, le=1)] = 0.5
+    p: Annotated[float, Field(ge=0, le=1, strict=True)] = 0.5
 
 
 class Repeat(BaseModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field
 
+from complexity.fields import PositiveInt
 from complexity.layers import Item
 from complexity.width import WidthRule
 

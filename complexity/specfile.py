@@ -20,6 +20,7 @@ MAX_DEPTH = 100
 """Nesting depth of mappings and lists."""
 
 Path_ = tuple[str | int, ...]
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ def _build(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, lines: dict[Pa
         raise SpecError(f"nested deeper than {MAX_DEPTH} levels",
                         Location(file, node.start_mark.line + 1))
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        raise SpecError(f"unsupported YAML tag {node.tag}",
+                        Location(file, node.start_mark.line + 1, path))
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -195,37 +199,32 @@ def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
 def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
     first = exc.errors()[0]
     path = _data_path(first["loc"], source.data)
-    location = source.locate(path)
-    field_name = path[-1] if path and isinstance(path[-1], str) else None
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = f"unknown field '{field_name}'"
-    elif first["type"] == "union_tag_invalid":
-        message = f"unknown layer kind {first['input']!r}; expected one of " + ", ".join(
-            sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
-        )
-    elif first["type"] == "union_tag_not_found":
+    kind = first["type"]
+    if kind == "missing":
+        message = f"missing field '{first['loc'][-1]}'"
+    elif kind == "extra_forbidden":
+        message = f"unknown field '{path[-1]}'"
+    elif kind == "union_tag_invalid":
+        tags = sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
+        message = f"unknown layer kind {first['input']!r}; expected one of {', '.join(tags)}"
+    elif kind == "union_tag_not_found":
         message = "missing field 'kind'"
-    elif field_name is not None:
-        message = f"{field_name}: {message}"
-    if "input" in first and first["type"] not in ("extra_forbidden", "union_tag_invalid",
-                                                  "missing", "union_tag_not_found"):
-        message += f" (got {first['input']!r})"
-    return SpecError(message, location)
+    else:
+        message = f"{first['msg']} (got {first['input']!r})"
+    return SpecError(message, source.locate(path))
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
-    """A pydantic error location without the union tags it inserts, as a path into ``data``."""
+    """A pydantic error location as a path into ``data``, without the union tags and member
+    labels pydantic inserts."""
     path: list[str | int] = []
     node = data
     for key in loc:
-        if isinstance(node, dict) and key not in node and isinstance(key, str) and (
-            node.get("kind") == key or "[" in key or "-" in key
-        ):
-            continue  # a discriminator tag or a union member label, not a key of the data
-        path.append(key)
-        try:
+        if isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(
+            key, int
+        ) and 0 <= key < len(node):
+            path.append(key)
             node = node[key]
-        except (KeyError, IndexError, TypeError):
-            node = None
+    if loc and isinstance(loc[-1], str) and isinstance(node, dict) and loc[-1] not in node:
+        path.append(loc[-1])  # a missing field: name it
     return tuple(path)

@@ -6,7 +6,9 @@ import math
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field
+
+from complexity.fields import PositiveInt
 
 WidthMode = Literal["scaled", "fixed", "grow_only"]
 """How α applies to a layer's channels: ``scaled`` c·α; ``fixed`` c (classes, image channels);

@@ -10,7 +10,7 @@ from complexity.breakdown import by_kind
 from complexity.engine import Report, Row
 from complexity.render.formula import closed, pretty
 from complexity.shapes import Shape
-from complexity.render.numbers import decimal, megabytes, percent, readable
+from complexity.render.numbers import decimal, megabytes, percent, readable, short
 
 Cell = str | int
 
@@ -50,6 +50,15 @@ def formula_text(formula: Expr, row: Row) -> str:
     return notation if notation == filled else f"{notation} = {filled}"
 
 
+def closed_notes(report: Report) -> list[str]:
+    """The closed-form totals, labelled as unrounded."""
+    return [
+        f"Closed form (unrounded, exact where no rounding happens): "
+        f"params = {closed(report.params_closed)}",
+        f"Closed form (unrounded): MAdds = {closed(report.madds_closed)}",
+    ]
+
+
 def totals_notes(report: Report, flops: bool = False) -> list[str]:
     """The lines under a model table: totals, model size, closed form."""
     notes = [
@@ -58,12 +67,7 @@ def totals_notes(report: Report, flops: bool = False) -> list[str]:
     ]
     if flops:
         notes.append(f"FLOPs (2 × MAdds): {readable(2 * report.madds)}")
-    notes += [
-        f"Closed form (unrounded, exact where no rounding happens): "
-        f"params = {closed(report.params_closed)}",
-        f"Closed form (unrounded): MAdds = {closed(report.madds_closed)}",
-    ]
-    return notes
+    return notes + closed_notes(report)
 
 
 def layer_table(report: Report, flops: bool = False) -> Table:
@@ -94,11 +98,15 @@ def layer_table(report: Report, flops: bool = False) -> Table:
 
 def summary_table(report: Report, flops: bool = False) -> Table:
     """Totals only."""
-    rows: list[list[Cell]] = [["params", report.params], ["MAdds", report.madds]]
+    rows: list[list[Cell]] = [
+        ["params", report.params, short(report.params)],
+        ["MAdds", report.madds, short(report.madds)],
+    ]
     if flops:
-        rows.append(["FLOPs (2 × MAdds)", 2 * report.madds])
-    return Table(title=heading(report), columns=["total", "value"], rows=rows,
-                 notes=totals_notes(report, flops)[len(rows):])
+        rows.append(["FLOPs (2 × MAdds)", 2 * report.madds, short(2 * report.madds)])
+    notes = [f"Model size: {megabytes(report.params)} as float32", *closed_notes(report)]
+    return Table(title=heading(report), columns=["total", "value", "short"], rows=rows,
+                 notes=notes)
 
 
 def kind_table(report: Report) -> Table:
