@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,7 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path_, int]]:
     """The document in ``text`` and the 1-based line of every value, safely and within bounds."""
+    _check_depth(text, file)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -105,6 +107,27 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path_, int
     budget = [MAX_NODES]
     data = _build(node, loader, (), lines, budget, file)
     return data, lines
+
+
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.BlockMappingStartToken)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def _check_depth(text: str, file: str | None) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH from its tokens, before building it."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SpecError(f"nested deeper than {MAX_DEPTH} levels",
+                                    Location(file, token.start_mark.line + 1))
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the parse that follows reports it with its line
 
 
 def _build(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, lines: dict[Path_, int],
@@ -206,7 +229,11 @@ def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
         message = f"unknown field '{path[-1]}'"
     elif kind == "union_tag_invalid":
         tags = sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
-        message = f"unknown layer kind {first['input']!r}; expected one of {', '.join(tags)}"
+        given = str(first["ctx"]["tag"])
+        close = difflib.get_close_matches(given, tags, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        message = f"unknown layer kind {given!r}; {hint}kinds: {', '.join(tags)}"
+        path = (*path, "kind")
     elif kind == "union_tag_not_found":
         message = "missing field 'kind'"
     else:
