@@ -48,16 +48,17 @@ def out_size(
         return -(-size // stride)
     pad = 0 if padding == "valid" else padding
     span = size + 2 * pad - reach
-    if span < 0:
+    if ceil_mode:
+        out = (span + stride - 1) // stride + 1
+        if (out - 1) * stride >= size + pad:
+            out -= 1
+    else:
+        out = span // stride + 1
+    if out < 1:
         raise LayerProblem(
             "kernel",
             f"kernel reach {reach} is larger than the padded input {size + 2 * pad}",
         )
-    if not ceil_mode:
-        return span // stride + 1
-    out = -(-span // stride) + 1
-    if (out - 1) * stride >= size + pad:
-        out -= 1
     return out
 
 

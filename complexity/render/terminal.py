@@ -36,8 +36,8 @@ def _cell(column: str, cell: Cell, bars: bool) -> Text:
 def rich_table(table: Table, width: int = 120) -> RenderableType:
     """``table`` as a rich renderable for a terminal ``width`` wide; notes follow it.
 
-    Some columns are drawn dimmed under another one's cell, so the table stays narrow: a
-    '<x> formula' column under the value after it, a 'kind' column under the layer's name.
+    Some columns are drawn dimmed inside another one's cell, so the table stays narrow: a
+    '<x> formula' column under the value after it, a 'kind' column after the layer's name.
     """
     bars = width >= BARS_FROM
     names = table.columns
@@ -63,7 +63,8 @@ def rich_table(table: Table, width: int = 120) -> RenderableType:
             text = _cell(table.columns[i], row[i], bars)
             formula = row[under[i]] if i in under else ""
             if isinstance(formula, str) and formula and formula != "0":
-                text.append(f"\n{formula}", style="dim")
+                joint = " " if table.columns[under[i]] in _HOSTS else "\n"
+                text.append(f"{joint}{formula}", style="dim")
             cells.append(text)
         out.add_row(*cells)
     return Group(Text(table.title, style="bold"), out, *(Text(n) for n in table.notes))
