@@ -272,6 +272,12 @@ class Pool(_Window):
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         stride = self.kernel if self.stride is None else self.stride
+        if isinstance(self.padding, (int, tuple)):
+            reach = [d * (k - 1) + 1 for k, d in zip(pair(self.kernel), pair(self.dilation),
+                                                     strict=True)]
+            if any(p > r // 2 for p, r in zip(pair(self.padding), reach, strict=True)):
+                raise LayerProblem("padding", f"pooling padding {self.padding} is more than half "
+                                   f"the dilated kernel {reach} (torch refuses it)")
         hw = out_hw(x, self.kernel, stride, self.padding, self.dilation, self.ceil_mode)
         return Shape(x.c, *hw)
 

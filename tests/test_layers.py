@@ -1,4 +1,4 @@
-"""Each primitive layer's shape rule and cost formulas against hand formulas in the papers' notation.
+"""Each primitive layer's shape rule and cost formulas against hand formulas (papers' notation).
 
 No torch here: every expected value is written out below from the papers' formulas
 (D_K·D_K·(M/g)·N·D_F·D_F and friends) and the shape rules of CONVENTIONS.md, never taken from the
@@ -421,6 +421,27 @@ def test_pool_last_window_rule_by_hand():
     assert y.h == out - 1
 
 
+@pytest.mark.parametrize("d, k, s, p, out", [(2, 3, 2, 0, 1), (1, 2, 2, 0, 1), (3, 4, 2, 0, 1),
+                                              (2, 5, 3, 1, 1)])
+def test_pool_ceil_mode_overhanging_last_window(d, k, s, p, out):
+    # The reach exceeds the padded input, but in ceil mode the window starting at −p still
+    # counts (it starts inside the input or its left padding): ceil((D + 2p − K)/s) + 1.
+    assert d + 2 * p < k
+    assert out == math.ceil((d + 2 * p - k) / s) + 1 and (out - 1) * s < d + p
+    y, *_ = run(Pool(kind="maxpool", kernel=k, stride=s, padding=p, ceil_mode=True), 2, d, d)
+    assert (y.h, y.w) == (out, out)
+    with pytest.raises(LayerProblem) as info:  # floor mode has no such window
+        run(Pool(kind="maxpool", kernel=k, stride=s, padding=p), 2, d, d)
+    assert info.value.field == "kernel"
+
+
+def test_pool_ceil_mode_no_window_starts_inside_raises():
+    # D=1, K=3, s=2: ceil((1 − 3)/2) + 1 = 0 windows.
+    with pytest.raises(LayerProblem) as info:
+        run(Pool(kind="maxpool", kernel=3, stride=2, ceil_mode=True), 2, 1, 1)
+    assert info.value.field == "kernel"
+
+
 def test_pool_non_square_dilated_same_valid():
     layer = Pool(kind="maxpool", kernel=(3, 2), stride=(1, 2), dilation=(2, 1), padding=[2, 0])
     y, *_ = run(layer, 3, 10, 9)
@@ -573,3 +594,11 @@ def test_closed_form_se_and_bn():
 def test_closed_form_flatten_scales_with_rho_squared():
     y, _, _ = closed(Flatten(kind="flatten"), 16 * alpha, 5)
     assert expand(y.c - 16 * alpha * (5 * rho) ** 2) == 0
+
+
+def test_pool_padding_over_half_the_kernel_is_refused() -> None:
+    # torch: "pad should be at most half of effective kernel size"
+    pool = Pool(kind="maxpool", kernel=3, stride=2, padding=2)
+    with pytest.raises(LayerProblem) as info:
+        pool.out_shape(Shape(8, 16, 16), Exact(Fraction(1), WidthRule()))
+    assert info.value.field == "padding"
