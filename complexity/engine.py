@@ -7,16 +7,19 @@ and spatial sizes as ρ·(size at the base resolution), giving the unrounded pol
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from pydantic import TypeAdapter
 from sympy import Add, Expr, Integer, Max, Rational, Symbol, expand
 
 from complexity import symbols as S
 from complexity.errors import LayerProblem, MbcalcError, SpecError
-from complexity.layers import Context, Convention, Item, Primitive, Repeat, Value
+from complexity.blocks import Block
+from complexity.containers import Concat, Item, Repeat, Residual, Side
+from complexity.layers import Context, Convention, Primitive, Value
 from complexity.shapes import Shape
 from complexity.specfile import LoadedSpec, Path_
 from complexity.width import WidthMode, WidthRule, make_divisible, scale
@@ -65,15 +68,6 @@ class ClosedForm:
 
 
 @dataclass(frozen=True)
-class Placed:
-    """A primitive layer in the flattened network, with its row name and spec path."""
-
-    layer: Primitive
-    name: str
-    path: Path_
-
-
-@dataclass(frozen=True)
 class Row:
     """One layer's shapes, formulas and exact counts."""
 
@@ -112,34 +106,6 @@ class Report:
     madds_closed: Expr
 
 
-def flatten(items: list[Item], path: Path_ = ("layers",)) -> Iterator[tuple[Primitive, str | None, Path_]]:
-    """Primitive layers in order, repeats unrolled, with each one's name and spec path."""
-    for index, item in enumerate(items):
-        here = (*path, index)
-        if isinstance(item, Repeat):
-            for k in range(item.start, item.start + item.times):
-                for layer, name, where in flatten(item.layers, (*here, "layers")):
-                    if name is not None:
-                        name = name.replace("{i}", str(k)) if "{i}" in name else f"{name}.{k}"
-                    yield layer, name, where
-        else:
-            yield item, item.name, here
-
-
-def place(items: list[Item]) -> list[Placed]:
-    """Flattened layers with row names; an unnamed layer is named after the one before it."""
-    placed: list[Placed] = []
-    last = ""
-    for layer, name, path in flatten(items):
-        if name is None:
-            label = getattr(layer, "fn", layer.kind)
-            name = f"{last}/{label}" if last else f"{label}{len(placed) + 1}"
-        else:
-            last = name
-        placed.append(Placed(layer, name, path))
-    return placed
-
-
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
     """round(ρ·R) (halves up), or the explicit resolution, or R."""
     if resolution is not None:
@@ -165,37 +131,14 @@ def walk(
     size = input_resolution(network.resolution, rho, resolution)
     if size < 1:
         raise MbcalcError(f"input resolution round(rho·{network.resolution}) = {size} is empty")
-    placed = place(network.layers)
-    exact = Exact(alpha, network.width_rule)
-    closed = ClosedForm()
-    x = Shape(network.in_channels, size, size)
-    xs = Shape(Integer(network.in_channels), network.resolution, network.resolution)
-    rows = []
-    for item in placed:
-        try:
-            y = item.layer.out_shape(x, exact)
-            ys = item.layer.out_shape(xs, closed)
-            cost = item.layer.cost(x, y, exact, convention)
-            closed_cost = item.layer.cost(xs, ys, closed, convention)
-        except LayerProblem as problem:
-            where = replace(spec.source.locate(item.path, problem.field), layer=item.name)
-            raise SpecError(problem.message, where) from None
-        values = {k: int(v) for k, v in cost.values.items()}
-        rows.append(Row(
-            name=item.name,
-            kind=item.layer.kind,
-            category=item.layer.category(x, y),
-            input=x,
-            output=y,
-            params_formula=cost.params,
-            madds_formula=cost.madds,
-            values=values,
-            params=evaluate(cost.params, values),
-            madds=evaluate(cost.madds, values),
-            params_closed=closed_cost.params.xreplace(closed_cost.values),
-            madds_closed=closed_cost.madds.xreplace(closed_cost.values),
-        ))
-        x, xs = y, ys
+    walker = Walker(spec, Exact(alpha, network.width_rule), convention)
+    walker.sequence(
+        network.layers,
+        Shape(network.in_channels, size, size),
+        Shape(Integer(network.in_channels), network.resolution, network.resolution),
+        Scope(path=("layers",)),
+    )
+    rows = walker.rows
     return Report(
         model=network.name,
         title=network.title,
@@ -209,6 +152,166 @@ def walk(
         params_closed=expand(Add(*(r.params_closed for r in rows))),
         madds_closed=expand(Add(*(r.madds_closed for r in rows))),
     )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the walk is: the spec path of the list it walks, the row-name prefix, and the
+    repetition number that ``{i}`` in a name stands for."""
+
+    path: Path_
+    prefix: str = ""
+    index: int | None = None
+
+    def name(self, name: str) -> str:
+        if self.index is not None:
+            name = name.replace("{i}", str(self.index))
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def inner(self, path: Path_, name: str | None, index: int | None = None) -> Scope:
+        prefix = self.name(name) if name else self.prefix
+        return Scope(path, prefix, self.index if index is None else index)
+
+
+Pair = tuple[Shape, Shape]
+"""A shape in the exact walk and the same shape in the closed-form walk."""
+
+
+class Walker:
+    """Walks items in order, passing shapes along and appending one row per layer."""
+
+    def __init__(self, spec: LoadedSpec, exact: Exact, convention: Convention) -> None:
+        self.spec = spec
+        self.exact = exact
+        self.closed = ClosedForm()
+        self.convention = convention
+        self.rows: list[Row] = []
+        self.last = ""
+
+    def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
+        where = replace(self.spec.source.locate(path, problem.field), layer=name)
+        return SpecError(problem.message, where)
+
+    def sequence(self, items: list[Item], x: Shape, xs: Shape, scope: Scope) -> Pair:
+        for index, item in enumerate(items):
+            x, xs = self.item(item, x, xs, scope, (*scope.path, index))
+        return x, xs
+
+    def item(self, item: Item, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
+        if isinstance(item, Repeat):
+            for k in range(item.start, item.start + item.times):
+                named = f"{item.name}.{k}" if item.name and "{i}" not in item.name else item.name
+                x, xs = self.sequence(item.layers, x, xs,
+                                      scope.inner((*path, "layers"), named, index=k))
+            return x, xs
+        if isinstance(item, Residual):
+            return self.residual(item, x, xs, scope.inner((*path, "layers"), item.name), path)
+        if isinstance(item, Concat):
+            return self.concat(item, x, xs, scope.inner((*path, "branches"), item.name), path)
+        if isinstance(item, Side):
+            if item.enabled:
+                self.sequence(item.layers, x, xs, scope.inner((*path, "layers"), item.name))
+            return x, xs
+        if isinstance(item, Primitive):
+            return self.primitive(item, x, xs, scope, path)
+        inner = scope.inner(path, item.name)
+        return self.sequence(expansion(item), x, xs, replace(inner, path=path))
+
+    def primitive(self, layer: Primitive, x: Shape, xs: Shape, scope: Scope,
+                  path: Path_) -> Pair:
+        inside = self.last == scope.prefix or self.last.startswith(f"{scope.prefix}/")
+        if layer.name is not None:
+            name = self.last = scope.name(layer.name)
+        elif scope.prefix and not inside:
+            name = self.last = scope.prefix  # the first, unnamed layer of a named block
+        else:
+            label = getattr(layer, "fn", layer.kind)
+            name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
+        try:
+            y, ys = layer.out_shape(x, self.exact), layer.out_shape(xs, self.closed)
+            cost = layer.cost(x, y, self.exact, self.convention)
+            closed_cost = layer.cost(xs, ys, self.closed, self.convention)
+        except LayerProblem as problem:
+            raise self.fail(problem, path, name) from None
+        values = {k: int(v) for k, v in cost.values.items()}
+        self.rows.append(Row(
+            name=name,
+            kind=layer.kind,
+            category=layer.category(x, y),
+            input=x,
+            output=y,
+            params_formula=cost.params,
+            madds_formula=cost.madds,
+            values=values,
+            params=evaluate(cost.params, values),
+            madds=evaluate(cost.madds, values),
+            params_closed=closed_cost.params.xreplace(closed_cost.values),
+            madds_closed=closed_cost.madds.xreplace(closed_cost.values),
+        ))
+        return y, ys
+
+    def merge_row(self, kind: str, scope: Scope, x: Shape, y: Shape) -> None:
+        self.rows.append(Row(
+            name=scope.name(kind) if scope.prefix else f"{self.last}/{kind}",
+            kind=kind, category="Other", input=x, output=y,
+            params_formula=Integer(0), madds_formula=Integer(0), values={}, params=0, madds=0,
+            params_closed=Integer(0), madds_closed=Integer(0),
+        ))
+
+    def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
+        y, ys = self.sequence(block.layers, x, xs, scope)
+        if block.when == "shapes_match" and y != x:
+            return y, ys
+        sx, sxs = x, xs
+        if block.shortcut and (block.when != "project_if_needed" or y != x):
+            self.last = scope.name("shortcut") if scope.prefix else f"{self.last}/shortcut"
+            sx, sxs = self.sequence(block.shortcut, x, xs,
+                                    replace(scope, path=(*path, "shortcut")))
+        if sx != y:
+            raise self.fail(LayerProblem(
+                "layers", f"residual add: layers give {_text(y)} but the shortcut gives "
+                f"{_text(sx)}" + ("" if block.shortcut else "; add a projection (shortcut)"),
+            ), path, scope.prefix or self.last)
+        self.merge_row("add", scope, x, y)
+        return y, ys
+
+    def concat(self, block: Concat, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
+        count = len(block.branches)
+        bx, bxs = x, xs
+        if block.split:
+            if int(x.c) % count:
+                raise self.fail(LayerProblem(
+                    "split", f"cannot split {x.c} channels into {count} equal branches"
+                ), path, scope.prefix or self.last)
+            bx = Shape(int(x.c) // count, x.h, x.w)
+            bxs = Shape(xs.c / count, xs.h, xs.w)
+        outs: list[Pair] = []
+        for j, branch in enumerate(block.branches):
+            self.last = scope.name(f"branch{j + 1}") if scope.prefix else f"branch{j + 1}"
+            outs.append(self.sequence(branch, bx, bxs, replace(scope, path=(*path, "branches", j))))
+        first = outs[0][0]
+        for j, (y, _) in enumerate(outs[1:], 2):
+            if (y.h, y.w) != (first.h, first.w):
+                raise self.fail(LayerProblem(
+                    "branches", f"concat: branch {j} gives {y.h}×{y.w} but branch 1 gives "
+                    f"{first.h}×{first.w}"), path, scope.prefix or self.last)
+        y = Shape(sum(int(o[0].c) for o in outs), first.h, first.w)
+        ys = Shape(Add(*(o[1].c for o in outs)), outs[0][1].h, outs[0][1].w)
+        self.merge_row("concat", scope, x, y)
+        return y, ys
+
+
+def _text(shape: Shape) -> str:
+    return f"{shape.c}×{shape.h}×{shape.w}"
+
+
+_ITEMS: TypeAdapter[list[Item]] = TypeAdapter(list[Item])
+
+
+@functools.lru_cache(maxsize=1024)
+def expansion(block: Block) -> list[Item]:
+    """A block's layers, validated as spec items."""
+    return _ITEMS.validate_python(block.expand())
 
 
 def evaluate(formula: Expr, values: dict[Symbol, int]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sympy import Add, Expr, Integer, Mul, Pow, Symbol
 
 from complexity import symbols as S
@@ -124,25 +124,53 @@ class _Window(_Layer):
         return f"{kh}×{kw}"
 
 
-class Conv(_Window):
-    """Standard or group convolution: params D_K·D_K·(M/g)·N, MAdds params·D_F·D_F."""
+class _Outputs(_Layer):
+    """Fields of a layer that sets its own output channels N (conv, pointwise)."""
 
-    kind: Literal["conv"]
-    out: PositiveInt
+    out: PositiveInt | None = None
     """Output channels N before the width multiplier."""
+    expansion: PositiveInt | None = None
+    """Instead of ``out``: N = M·t, t times the input channels (MobileNetV2's expansion)."""
+    minus_input: StrictBool = False
+    """N = out − M: a branch whose output is concatenated to its input (ShuffleNet v1, s2)."""
     groups: PositiveInt = 1
     bias: StrictBool = False
     width: WidthMode = "scaled"
 
-    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+    @model_validator(mode="after")
+    def _one_width(self) -> _Outputs:
+        if (self.out is None) == (self.expansion is None):
+            raise ValueError("give exactly one of out (channels) and expansion (N = M·t)")
+        return self
+
+    def _channels(self, x: Shape, ctx: Context) -> Value:
+        if self.expansion is not None:
+            return x.c * self.expansion
+        assert self.out is not None  # the validator guarantees it
         n = ctx.width(self.out, self.width)
-        for field, channels in (("groups", x.c), ("out", n)):
+        if self.minus_input:
+            n = n - x.c
+            if isinstance(n, int) and n < 1:
+                raise LayerProblem("minus_input", f"out − in_channels = {n} leaves no channels")
+        return n
+
+    def _check_groups(self, m: Value, n: Value) -> None:
+        for field, label, channels in (("groups", "in", m), ("out", "out", n)):
             if isinstance(channels, int) and channels % self.groups:
                 raise LayerProblem(
                     field,
-                    f"groups={self.groups} does not divide "
-                    f"{'in' if field == 'groups' else 'out'}_channels={channels}",
+                    f"groups={self.groups} does not divide {label}_channels={channels}",
                 )
+
+
+class Conv(_Window, _Outputs):
+    """Standard or group convolution: params D_K·D_K·(M/g)·N, MAdds params·D_F·D_F."""
+
+    kind: Literal["conv"]
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        n = self._channels(x, ctx)
+        self._check_groups(x.c, n)
         return Shape(n, *self._hw(x))
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
@@ -157,18 +185,13 @@ class Conv(_Window):
         return f"{'Group ' if self.groups > 1 else ''}Conv {self._kernel_label()}"
 
 
-class Pointwise(_Layer):
-    """1×1 convolution: params M·N (M/g·N grouped), MAdds params·D_F·D_F."""
+class Pointwise(_Outputs):
+    """1×1 convolution, stride 1: params M·N ((M/g)·N grouped), MAdds params·D_F·D_F."""
 
     kind: Literal["pw"]
-    out: PositiveInt
-    groups: PositiveInt = 1
-    bias: StrictBool = False
-    width: WidthMode = "scaled"
 
     def _as_conv(self) -> Conv:
-        return Conv(kind="conv", out=self.out, kernel=1, groups=self.groups, bias=self.bias,
-                    width=self.width)
+        return Conv(kind="conv", kernel=1, **self.model_dump(exclude={"kind", "name"}))
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         return self._as_conv().out_shape(x, ctx)
@@ -308,27 +331,20 @@ class Dropout(_Layer):
     p: Annotated[float, Field(ge=0, le=1, strict=True)] = 0.5
 
 
-class Repeat(BaseModel):
-    """``layers`` written once and used ``times`` times in sequence.
+class Shuffle(_Layer):
+    """Channel shuffle over ``groups`` groups (ShuffleNet): a permutation, free."""
 
-    A ``{i}`` in a child's name becomes the repetition's number (from ``start``); a child named
-    without one gets ``.{i}`` appended.
-    """
+    kind: Literal["shuffle"]
+    groups: PositiveInt
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["repeat"]
-    name: str | None = None
-    times: PositiveInt
-    start: NonNegativeInt = 1
-    layers: list[Item]
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        if isinstance(x.c, int) and x.c % self.groups:
+            raise LayerProblem("groups", f"groups={self.groups} does not divide channels={x.c}")
+        return x
 
 
 Primitive = (
     Conv | Pointwise | Depthwise | FullyConnected | SqueezeExcite | BatchNorm | Activation | Pool
-    | GlobalPool | Flatten | Dropout
+    | GlobalPool | Flatten | Dropout | Shuffle
 )
-Item = Annotated[Primitive | Repeat, Field(discriminator="kind")]
-"""One entry of a spec's ``layers``: a primitive, or a repeat of entries."""
-
-Repeat.model_rebuild()
+"""A layer with a shape rule and cost formulas of its own."""

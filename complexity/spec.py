@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from complexity.fields import PositiveInt
-from complexity.layers import Item
+from complexity.containers import Item
 from complexity.width import WidthRule
 
 VariableValue = bool | int | float | str
@@ -30,7 +30,8 @@ class Network(BaseModel):
     """Channels of the input image; never scaled by α."""
     width_rule: WidthRule = WidthRule()
     variables: dict[str, VariableValue] = Field(default_factory=dict)
-    """Spec-level variables with their defaults; ``$name`` anywhere in ``layers`` uses one."""
+    """Spec-level variables with their defaults; ``$name`` anywhere in ``layers`` uses one.
+    A variable may be a table chosen by another: ``{by: groups, values: {1: 144, 3: 240}}``."""
     layers: list[Item] = Field(min_length=1)
 
 

@@ -216,7 +216,24 @@ def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
                 Location(source.file),
             )
         values[key] = value
+    for key, value in declared.items():
+        if isinstance(value, dict) and key not in overrides:
+            values[key] = _lookup(key, value, values, source)
     return values
+
+
+def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: SourceMap) -> Any:
+    """A derived variable ``{by: other, values: {choice: value}}``: its value for ``other``."""
+    where = source.locate(("variables", key))
+    by, choices = table.get("by"), table.get("values")
+    if set(table) != {"by", "values"} or not isinstance(choices, dict):
+        raise SpecError("a table variable is {by: VARIABLE, values: {CHOICE: VALUE, ...}}", where)
+    if by not in values or isinstance(values[by], dict):
+        raise SpecError(f"by: '{by}' is not a plain variable of this spec", where)
+    if values[by] not in choices:
+        listed = ", ".join(map(str, choices))
+        raise SpecError(f"no value for {by}={values[by]!r} (choices: {listed})", where)
+    return choices[values[by]]
 
 
 def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:

@@ -103,3 +103,20 @@ def test_files_that_are_not_specs(tmp_path: Path) -> None:
     huge.write_text("#" * (2 << 20))
     with pytest.raises(SpecError, match="larger than"):
         read_text(huge)
+
+
+TABLE = """\
+name: t
+resolution: 8
+variables:
+  groups: 3
+  width: {by: groups, values: {1: 12, 3: 24}}
+layers:
+  - {kind: conv, name: c, out: $width, kernel: 1, groups: $groups}
+"""
+
+
+def test_table_variables_follow_their_key() -> None:
+    assert load_spec(TABLE).network.layers[0].out == 24  # type: ignore[union-attr]
+    assert load_spec(TABLE, overrides={"groups": 1}).network.layers[0].out == 12  # type: ignore[union-attr]
+    assert "no value for groups=2 (choices: 1, 3)" in error_of(TABLE, overrides={"groups": 2})

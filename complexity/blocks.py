@@ -1,0 +1,375 @@
+"""Blocks: the named building blocks of the papers, written once, expanded into layers.
+
+A block holds no formulas: ``expand()`` gives the primitives and containers it stands for, as
+spec data, and the walk costs those. Each docstring says what the block expands into.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from complexity.fields import PositiveInt, Size, StrictBool
+
+Act = Literal["relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "none"]
+Padding = int | tuple[int, int] | Literal["same", "valid"]
+Layers = list[dict[str, Any]]
+
+
+def conv_bn(out: int | None = None, kernel: Size = 3, stride: Size = 1,
+            padding: Padding = "same", act: str = "relu", name: str | None = None,
+            **extra: Any) -> Layers:
+    """conv → batch norm → activation (none for ``act: none``)."""
+    conv = {"kind": "conv", "name": name, "out": out, "kernel": kernel, "stride": stride,
+            "padding": padding, **extra}
+    if kernel in (1, (1, 1)) and stride in (1, (1, 1)) and "dilation" not in extra:
+        conv = {"kind": "pw", "name": name, "out": out, **extra}
+    layers = [conv, {"kind": "bn"}]
+    return layers + ([{"kind": "act", "fn": act}] if act != "none" else [])
+
+
+def dw_bn(kernel: Size = 3, stride: Size = 1, act: str = "relu", name: str | None = None,
+          padding: Padding = "same") -> Layers:
+    """depthwise conv → batch norm → activation."""
+    layers: Layers = [{"kind": "dw", "name": name, "kernel": kernel, "stride": stride,
+                       "padding": padding}, {"kind": "bn"}]
+    return layers + ([{"kind": "act", "fn": act}] if act != "none" else [])
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+
+    def expand(self) -> Layers:
+        raise NotImplementedError
+
+
+class ConvBN(_Block):
+    """conv → BN → activation; a 1×1 stride-1 conv is written as pointwise."""
+
+    kind: Literal["conv_bn"]
+    out: PositiveInt
+    kernel: Size = 3
+    stride: Size = 1
+    padding: Padding = "same"
+    groups: PositiveInt = 1
+    act: Act = "relu"
+    width: Literal["scaled", "fixed", "grow_only"] = "scaled"
+
+    def expand(self) -> Layers:
+        return conv_bn(self.out, self.kernel, self.stride, self.padding, self.act,
+                       groups=self.groups, width=self.width)
+
+
+class SepConv(_Block):
+    """Separable conv (Xception): depthwise k×k → pointwise, no batch norm between."""
+
+    kind: Literal["sepconv"]
+    out: PositiveInt
+    kernel: PositiveInt = 3
+
+    def expand(self) -> Layers:
+        return [{"kind": "dw", "name": "dw", "kernel": self.kernel, "padding": "same"},
+                {"kind": "pw", "name": "pw", "out": self.out}]
+
+
+class DepthwiseSeparable(_Block):
+    """MobileNetV1: depthwise 3×3 → BN → ReLU → pointwise → BN → ReLU."""
+
+    kind: Literal["dwsep"]
+    out: PositiveInt
+    stride: PositiveInt = 1
+    kernel: PositiveInt = 3
+    act: Act = "relu"
+
+    def expand(self) -> Layers:
+        return (dw_bn(self.kernel, self.stride, self.act, "dw")
+                + conv_bn(self.out, 1, 1, act=self.act, name="pw"))
+
+
+class InvertedResidual(_Block):
+    """MobileNetV2: pointwise expand ×t → BN → ReLU6 → depthwise → BN → ReLU6 → linear pointwise
+    → BN, added to the input where stride is 1 and in = out (no expansion layer when t = 1)."""
+
+    kind: Literal["inverted_residual"]
+    expansion: PositiveInt
+    out: PositiveInt
+    stride: PositiveInt = 1
+    kernel: PositiveInt = 3
+    act: Act = "relu6"
+
+    def expand(self) -> Layers:
+        body: Layers = []
+        if self.expansion != 1:
+            body += conv_bn(None, 1, act=self.act, name="expand", expansion=self.expansion)
+        body += dw_bn(self.kernel, self.stride, self.act, "dw")
+        body += conv_bn(self.out, 1, act="none", name="project")
+        return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
+
+
+class Bneck(_Block):
+    """MobileNetV3 bneck: [pointwise expand → BN → NL] → depthwise → BN → NL → [SE] → linear
+    pointwise → BN, added to the input where stride is 1 and in = out. Omit ``exp`` where the
+    expansion size equals the input (the first bneck): there is no expansion layer then."""
+
+    kind: Literal["bneck"]
+    exp: PositiveInt | None = None
+    out: PositiveInt
+    kernel: PositiveInt = 3
+    stride: PositiveInt = 1
+    se: StrictBool = False
+    act: Literal["relu", "hswish"] = "relu"
+    se_reduction: PositiveInt = 4
+    se_divisor: PositiveInt | None = 8
+
+    def expand(self) -> Layers:
+        body: Layers = []
+        if self.exp is not None:
+            body += conv_bn(self.exp, 1, act=self.act, name="expand")
+        body += dw_bn(self.kernel, self.stride, self.act, "dw")
+        if self.se:
+            body.append({"kind": "se", "name": "se", "reduction": self.se_reduction,
+                         "divisor": self.se_divisor, "gate": "hsigmoid"})
+        body += conv_bn(self.out, 1, act="none", name="project")
+        return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
+
+
+class Fire(_Block):
+    """SqueezeNet fire: squeeze 1×1 → ReLU, then expand 1×1 ‖ expand 3×3 (each → ReLU),
+    concatenated. Convs have biases, as in the paper."""
+
+    kind: Literal["fire"]
+    squeeze: PositiveInt
+    expand1x1: PositiveInt
+    expand3x3: PositiveInt
+
+    def expand(self) -> Layers:
+        relu = {"kind": "act", "fn": "relu"}
+        return [
+            {"kind": "pw", "name": "squeeze", "out": self.squeeze, "bias": True}, relu,
+            {"kind": "concat", "branches": [
+                [{"kind": "pw", "name": "expand1x1", "out": self.expand1x1, "bias": True}, relu],
+                [{"kind": "conv", "name": "expand3x3", "out": self.expand3x3, "kernel": 3,
+                  "padding": 1, "bias": True}, relu],
+            ]},
+        ]
+
+
+class ShuffleV1Unit(_Block):
+    """ShuffleNet unit: grouped 1×1 → BN → ReLU → shuffle → depthwise 3×3 → BN → grouped 1×1 →
+    BN; stride 1 adds the input, stride 2 concatenates a 3×3 average pool of it (the last 1×1
+    then gives out − in channels); ReLU after the merge. The bottleneck is out/4."""
+
+    kind: Literal["shufflenet_v1_unit"]
+    out: PositiveInt
+    stride: Literal[1, 2] = 1
+    groups: PositiveInt
+    first_groups: PositiveInt | None = None
+    """Groups of the first 1×1 (1 in the first unit of stage 2, whose input is only 24 wide)."""
+
+    def expand(self) -> Layers:
+        mid = self.out // 4
+        first = self.groups if self.first_groups is None else self.first_groups
+        body = (conv_bn(mid, 1, name="gconv1", groups=first)
+                + [{"kind": "shuffle", "groups": self.groups}]
+                + dw_bn(3, self.stride, "none", "dw", padding=1)
+                + conv_bn(self.out, 1, act="none", name="gconv2", groups=self.groups,
+                          minus_input=self.stride == 2))
+        relu = {"kind": "act", "fn": "relu"}
+        if self.stride == 1:
+            return [{"kind": "residual", "layers": body}, relu]
+        pool = {"kind": "avgpool", "name": "shortcut_pool", "kernel": 3, "stride": 2, "padding": 1}
+        return [{"kind": "concat", "branches": [[pool], body]}, relu]
+
+
+class ShuffleV2Unit(_Block):
+    """ShuffleNet V2 unit. Stride 1: split the channels in half; one half passes, the other goes
+    1×1 → BN → ReLU → depthwise 3×3 → BN → 1×1 → BN → ReLU. Stride 2: both branches see the
+    whole input, the left one depthwise 3×3 s2 → BN → 1×1 → BN → ReLU. Then concat and shuffle."""
+
+    kind: Literal["shufflenet_v2_unit"]
+    out: PositiveInt
+    stride: Literal[1, 2] = 1
+
+    def expand(self) -> Layers:
+        half = self.out // 2
+        right = (conv_bn(half, 1, name="pw1") + dw_bn(3, self.stride, "none", "dw", padding=1)
+                 + conv_bn(half, 1, name="pw2"))
+        if self.stride == 1:
+            concat = {"kind": "concat", "split": True, "branches": [[], right]}
+        else:
+            left = dw_bn(3, 2, "none", "left_dw", padding=1) + conv_bn(half, 1, name="left_pw")
+            concat = {"kind": "concat", "branches": [left, right]}
+        return [concat, {"kind": "shuffle", "groups": 2}]
+
+
+class Basic(_Block):
+    """ResNet basic block: 3×3 → BN → ReLU → 3×3 → BN, plus the input (a 1×1 conv → BN
+    projection where the shape changes), then ReLU."""
+
+    kind: Literal["basic"]
+    out: PositiveInt
+    stride: PositiveInt = 1
+
+    def expand(self) -> Layers:
+        body = (conv_bn(self.out, 3, self.stride, 1, name="conv1")
+                + conv_bn(self.out, 3, 1, 1, act="none", name="conv2"))
+        return [_projected(body, self.out, self.stride), {"kind": "act", "fn": "relu"}]
+
+
+class Bottleneck(_Block):
+    """ResNet / ResNeXt bottleneck: 1×1 (mid) → BN → ReLU → 3×3 (mid, groups) → BN → ReLU →
+    1×1 (out) → BN, plus the input (projected where the shape changes), then ReLU. The stride
+    sits on the 3×3 (torchvision, "ResNet v1.5") or on the first 1×1 (the original paper)."""
+
+    kind: Literal["bottleneck"]
+    mid: PositiveInt
+    out: PositiveInt
+    stride: PositiveInt = 1
+    groups: PositiveInt = 1
+    stride_on: Literal["3x3", "1x1"] = "3x3"
+
+    def expand(self) -> Layers:
+        s1, s3 = (1, self.stride) if self.stride_on == "3x3" else (self.stride, 1)
+        body = (conv_bn(self.mid, 1, s1, 0, name="conv1")
+                + conv_bn(self.mid, 3, s3, 1, name="conv2", groups=self.groups)
+                + conv_bn(self.out, 1, 1, 0, act="none", name="conv3"))
+        return [_projected(body, self.out, self.stride), {"kind": "act", "fn": "relu"}]
+
+
+def _projected(body: Layers, out: int, stride: int) -> dict[str, Any]:
+    shortcut = conv_bn(out, 1, stride, 0, act="none", name="downsample")
+    return {"kind": "residual", "layers": body, "shortcut": shortcut,
+            "when": "project_if_needed"}
+
+
+class InceptionV1(_Block):
+    """GoogLeNet inception module with 1×1 reductions: 1×1 ‖ 1×1 → 3×3 ‖ 1×1 → k5×k5 ‖
+    3×3 max pool → 1×1, concatenated; every conv → BN → ReLU (torchvision's BasicConv2d)."""
+
+    kind: Literal["inception_v1"]
+    c1: PositiveInt
+    c3r: PositiveInt
+    c3: PositiveInt
+    c5r: PositiveInt
+    c5: PositiveInt
+    pool_proj: PositiveInt
+    k5: Literal[3, 5] = 5
+    """The paper's 5×5; torchvision's GoogLeNet uses 3×3 there."""
+
+    def expand(self) -> Layers:
+        pool = {"kind": "maxpool", "kernel": 3, "stride": 1, "padding": 1, "ceil_mode": True}
+        return [{"kind": "concat", "branches": [
+            conv_bn(self.c1, 1, name="b1"),
+            conv_bn(self.c3r, 1, name="b2_reduce") + conv_bn(self.c3, 3, 1, 1, name="b2"),
+            conv_bn(self.c5r, 1, name="b3_reduce")
+            + conv_bn(self.c5, self.k5, 1, self.k5 // 2, name="b3"),
+            [pool, *conv_bn(self.pool_proj, 1, name="b4")],
+        ]}]
+
+
+def _avg3() -> dict[str, Any]:
+    return {"kind": "avgpool", "kernel": 3, "stride": 1, "padding": 1}
+
+
+def _max3s2() -> dict[str, Any]:
+    return {"kind": "maxpool", "kernel": 3, "stride": 2}
+
+
+class InceptionA(_Block):
+    """Inception-v3 35×35 module: 1×1 ‖ 1×1 → 5×5 ‖ 1×1 → 3×3 → 3×3 ‖ avg pool → 1×1."""
+
+    kind: Literal["inception_a"]
+    pool_features: PositiveInt
+
+    def expand(self) -> Layers:
+        return [{"kind": "concat", "branches": [
+            conv_bn(64, 1, name="b1x1"),
+            conv_bn(48, 1, name="b5x5_1") + conv_bn(64, 5, 1, 2, name="b5x5_2"),
+            conv_bn(64, 1, name="b3x3dbl_1") + conv_bn(96, 3, 1, 1, name="b3x3dbl_2")
+            + conv_bn(96, 3, 1, 1, name="b3x3dbl_3"),
+            [_avg3(), *conv_bn(self.pool_features, 1, name="bpool")],
+        ]}]
+
+
+class InceptionB(_Block):
+    """Inception-v3 grid reduction 35→17: 3×3 s2 ‖ 1×1 → 3×3 → 3×3 s2 ‖ 3×3 max pool s2."""
+
+    kind: Literal["inception_b"]
+
+    def expand(self) -> Layers:
+        return [{"kind": "concat", "branches": [
+            conv_bn(384, 3, 2, 0, name="b3x3"),
+            conv_bn(64, 1, name="b3x3dbl_1") + conv_bn(96, 3, 1, 1, name="b3x3dbl_2")
+            + conv_bn(96, 3, 2, 0, name="b3x3dbl_3"),
+            [_max3s2()],
+        ]}]
+
+
+class InceptionC(_Block):
+    """Inception-v3 17×17 module with 7×7 factorised into 1×7 and 7×1: 1×1 ‖ 1×1 → 1×7 → 7×1 ‖
+    1×1 → 7×1 → 1×7 → 7×1 → 1×7 ‖ avg pool → 1×1."""
+
+    kind: Literal["inception_c"]
+    c7: PositiveInt
+
+    def expand(self) -> Layers:
+        c7 = self.c7
+        row, col = {"kernel": (1, 7), "padding": (0, 3)}, {"kernel": (7, 1), "padding": (3, 0)}
+        return [{"kind": "concat", "branches": [
+            conv_bn(192, 1, name="b1x1"),
+            conv_bn(c7, 1, name="b7x7_1") + conv_bn(c7, name="b7x7_2", **row)
+            + conv_bn(192, name="b7x7_3", **col),
+            conv_bn(c7, 1, name="b7x7dbl_1") + conv_bn(c7, name="b7x7dbl_2", **col)
+            + conv_bn(c7, name="b7x7dbl_3", **row) + conv_bn(c7, name="b7x7dbl_4", **col)
+            + conv_bn(192, name="b7x7dbl_5", **row),
+            [_avg3(), *conv_bn(192, 1, name="bpool")],
+        ]}]
+
+
+class InceptionD(_Block):
+    """Inception-v3 grid reduction 17→8: 1×1 → 3×3 s2 ‖ 1×1 → 1×7 → 7×1 → 3×3 s2 ‖ max pool."""
+
+    kind: Literal["inception_d"]
+
+    def expand(self) -> Layers:
+        return [{"kind": "concat", "branches": [
+            conv_bn(192, 1, name="b3x3_1") + conv_bn(320, 3, 2, 0, name="b3x3_2"),
+            conv_bn(192, 1, name="b7x7x3_1")
+            + conv_bn(192, (1, 7), 1, (0, 3), name="b7x7x3_2")
+            + conv_bn(192, (7, 1), 1, (3, 0), name="b7x7x3_3")
+            + conv_bn(192, 3, 2, 0, name="b7x7x3_4"),
+            [_max3s2()],
+        ]}]
+
+
+class InceptionE(_Block):
+    """Inception-v3 8×8 module with expanded filter banks: 1×1 ‖ 1×1 → (1×3 ‖ 3×1) ‖
+    1×1 → 3×3 → (1×3 ‖ 3×1) ‖ avg pool → 1×1."""
+
+    kind: Literal["inception_e"]
+
+    def expand(self) -> Layers:
+        def fork(prefix: str) -> dict[str, Any]:
+            return {"kind": "concat", "branches": [
+                conv_bn(384, (1, 3), 1, (0, 1), name=f"{prefix}a"),
+                conv_bn(384, (3, 1), 1, (1, 0), name=f"{prefix}b"),
+            ]}
+
+        return [{"kind": "concat", "branches": [
+            conv_bn(320, 1, name="b1x1"),
+            [*conv_bn(384, 1, name="b3x3_1"), fork("b3x3_2")],
+            [*conv_bn(448, 1, name="b3x3dbl_1"), *conv_bn(384, 3, 1, 1, name="b3x3dbl_2"),
+             fork("b3x3dbl_3")],
+            [_avg3(), *conv_bn(192, 1, name="bpool")],
+        ]}]
+
+
+Block = (
+    ConvBN | SepConv | DepthwiseSeparable | InvertedResidual | Bneck | Fire | ShuffleV1Unit
+    | ShuffleV2Unit | Basic | Bottleneck | InceptionV1 | InceptionA | InceptionB | InceptionC
+    | InceptionD | InceptionE
+)
+"""Every block a spec can name by its ``kind``."""

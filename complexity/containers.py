@@ -1,0 +1,76 @@
+"""Containers: how layers are wired — repeated, added to a shortcut, or run side by side.
+
+Containers hold no formulas: their rows are the rows of the layers they hold, plus a free row
+for each merge (the residual add, the concat).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from complexity.blocks import Block
+from complexity.fields import NonNegativeInt, PositiveInt, StrictBool
+from complexity.layers import Primitive
+
+
+class _Container(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = None
+    """Prefix of the rows inside (``b3/expand``)."""
+
+
+class Repeat(_Container):
+    """``layers`` written once and used ``times`` times in sequence.
+
+    A ``{i}`` in a name inside becomes the repetition's number (from ``start``); where there is
+    none, ``.{i}`` is appended to the repeat's own name.
+    """
+
+    kind: Literal["repeat"]
+    times: PositiveInt
+    start: NonNegativeInt = 1
+    layers: list[Item] = Field(min_length=1)
+
+
+class Residual(_Container):
+    """y = layers(x) + shortcut(x). The add is free; both sides must give the same shape."""
+
+    kind: Literal["residual"]
+    layers: list[Item] = Field(min_length=1)
+    shortcut: list[Item] = Field(default_factory=list)
+    """The projection on the shortcut (e.g. 1×1 conv + BN); empty is the identity."""
+    when: Literal["always", "shapes_match", "project_if_needed"] = "always"
+    """``shapes_match``: add only where layers(x) has x's shape, else no shortcut at all
+    (MobileNetV2/V3: stride 1 and in = out); ``project_if_needed``: use ``shortcut`` only where
+    the shapes differ, the identity otherwise (ResNet's downsample)."""
+
+
+class Concat(_Container):
+    """Branches side by side, concatenated along channels; their H×W must agree."""
+
+    kind: Literal["concat"]
+    branches: list[list[Item]] = Field(min_length=1)
+    """Each a list of layers; an empty list passes its input through."""
+    split: StrictBool = False
+    """Split the input channels evenly among the branches (ShuffleNet V2) instead of giving
+    each branch the whole input."""
+
+
+class Side(_Container):
+    """A branch whose output leaves the network (an auxiliary classifier): costed, not merged."""
+
+    kind: Literal["side"]
+    layers: list[Item] = Field(min_length=1)
+    enabled: StrictBool = True
+    """False leaves it out (``enabled: $aux_logits``)."""
+
+
+Container = Repeat | Residual | Concat | Side
+Item = Annotated[Primitive | Container | Block, Field(discriminator="kind")]
+"""One entry of a spec's ``layers``: a primitive layer, a container or a block."""
+
+for _model in (Repeat, Residual, Concat, Side):
+    _model.model_rebuild()
