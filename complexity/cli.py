@@ -18,6 +18,8 @@ from complexity.errors import MbcalcError
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_MISMATCH = 3
+"""``mbcalc verify``: the spec and the real model disagree."""
 
 
 class Format(str, Enum):
@@ -143,21 +145,7 @@ def count(
     debug: Debug = False,
 ) -> None:
     """Count a network's params and MAdds, layer by layer."""
-    from complexity.engine import walk
-    from complexity.zoo import resolve
-
-    if rho is not None and resolution is not None:
-        raise MbcalcError("give --rho or --resolution, not both")
-    if resolution is not None and resolution < 1:
-        raise MbcalcError(f"--resolution must be a positive integer, got {resolution}")
-    spec = resolve(model, parse_sets(sets or []))
-    report = walk(
-        spec,
-        alpha=positive("alpha", alpha) or Fraction(1),
-        rho=positive("rho", rho),
-        resolution=resolution,
-        convention=convention.value,
-    )
+    _, report = _costed(model, alpha, rho, resolution, convention.value, sets or [])
     emit(report, fmt, summary=summary, kinds=by_kind, flops=flops)
 
 
@@ -176,6 +164,11 @@ def emit(report: Any, fmt: Format, summary: bool, kinds: bool, flops: bool) -> N
         chosen = [tables.layer_table(report, flops)]
     if kinds:
         chosen.append(tables.kind_table(report))
+    print_tables(chosen, fmt)
+
+
+def print_tables(chosen: list[Any], fmt: Format) -> None:
+    """Print tables in a text format (everything but JSON)."""
     if fmt is Format.table:
         from rich.console import Console
 
@@ -190,6 +183,85 @@ def emit(report: Any, fmt: Format, summary: bool, kinds: bool, flops: bool) -> N
     write = {Format.markdown: plain.markdown, Format.csv: plain.csv_text,
              Format.latex: plain.latex}[fmt]
     sys.stdout.write("\n".join(write(t) for t in chosen))
+
+
+class Framework(str, Enum):
+    torch = "torch"
+    keras = "keras"
+
+
+@app.command()
+@user_errors
+def verify(
+    model: Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`).")],
+    alpha: Annotated[str, typer.Option(help="Width multiplier α.")] = "1",
+    rho: Annotated[
+        str | None, typer.Option(help="Resolution multiplier ρ: input round(ρ·R).")
+    ] = None,
+    resolution: Annotated[
+        int | None, typer.Option(help="Input resolution, instead of --rho.")
+    ] = None,
+    framework: Annotated[
+        Framework, typer.Option(help="torch: hand-written reference; keras: keras.applications.")
+    ] = Framework.torch,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")
+    ] = None,
+    debug: Debug = False,
+) -> None:
+    """Check a zoo network against a real model, layer by layer; exit 0 only if all match."""
+    from complexity import verify as check
+
+    spec, report = _costed(model, alpha, rho, resolution, framework.value, sets or [])
+    variables = dict(spec.network.variables)
+    a = float(report.alpha)
+    if framework is Framework.torch:
+        reference = check.torch_model(spec.network.name, a, variables)
+        measured = check.measure_torch(reference, report.resolution, spec.network.in_channels)
+    else:
+        reference = check.keras_model(spec.network.name, a, report.resolution, variables)
+        measured = check.measure_keras(reference)
+    result = check.verify(report, measured)
+    from complexity.render import tables
+
+    title = (f"{tables.heading(report)} — spec vs "
+             f"{'torch reference' if framework is Framework.torch else 'keras.applications'}")
+    if fmt is Format.json:
+        import json
+
+        typer.echo(json.dumps({
+            "model": report.model, "framework": framework.value, "ok": result.ok,
+            "params": list(result.params), "madds": list(result.madds),
+            "layers": [{"spec": vars(p.ours) if p.ours else None,
+                        "model": vars(p.theirs) if p.theirs else None, "ok": p.ok}
+                       for p in result.pairs],
+        }, indent=2))
+    else:
+        print_tables([tables.verify_table(result, title)], fmt)
+    if not result.ok:
+        raise typer.Exit(EXIT_MISMATCH)
+
+
+def _costed(model: str, alpha: str, rho: str | None, resolution: int | None, convention: str,
+            sets: list[str]) -> tuple[Any, Any]:
+    """Resolve and walk a model from the command line's options."""
+    from complexity.engine import walk
+    from complexity.zoo import resolve
+
+    if rho is not None and resolution is not None:
+        raise MbcalcError("give --rho or --resolution, not both")
+    if resolution is not None and resolution < 1:
+        raise MbcalcError(f"--resolution must be a positive integer, got {resolution}")
+    spec = resolve(model, parse_sets(sets))
+    report = walk(
+        spec,
+        alpha=positive("alpha", alpha) or Fraction(1),
+        rho=positive("rho", rho),
+        resolution=resolution,
+        convention=convention,  # type: ignore[arg-type]
+    )
+    return spec, report
 
 
 @app.command("list")

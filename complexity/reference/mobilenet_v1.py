@@ -61,3 +61,11 @@ def mobilenet_v1(alpha: float = 1.0, num_classes: int = 1000) -> nn.Module:
         nn.Dropout(p=0.001),
         nn.Linear(width(1024), num_classes, bias=True),
     )
+
+
+def _build(alpha: float = 1.0, classes: int = 1000) -> nn.Module:
+    return mobilenet_v1(alpha, classes)
+
+
+MODELS = {"mobilenet_v1": _build}
+"""Builders by zoo name, taking the spec's variables as keyword arguments."""

@@ -1,0 +1,201 @@
+"""Checking a spec against a real model: layer by layer, params and MAdds, side by side.
+
+The real model is a hand-written torch reference (``complexity.reference``) or a
+``keras.applications`` network. Its layers are measured in the order they run: params by
+``numel()`` / ``count_params()``, MAdds by torch's ``FlopCounterMode`` (2 FLOPs per multiply-add).
+The spec's rows and the model's layers are aligned by their counts, so a missing, extra or
+wrong layer shows up where it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from complexity.engine import Report
+from complexity.errors import MbcalcError
+
+INSTALL_HINT = "install the reference extra: pip install 'mbcalc[reference]'"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One layer's counts; ``madds`` is None where the framework does not count them."""
+
+    name: str
+    params: int
+    madds: int | None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A spec row beside the model layer it was aligned with (either may be missing)."""
+
+    ours: Measured | None
+    theirs: Measured | None
+
+    @property
+    def ok(self) -> bool:
+        if self.ours is None or self.theirs is None:
+            return False
+        madds_ok = self.theirs.madds is None or self.theirs.madds == self.ours.madds
+        return self.ours.params == self.theirs.params and madds_ok
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The aligned layers and the totals of both sides."""
+
+    pairs: list[Pair]
+    params: tuple[int, int]
+    madds: tuple[int, int | None]
+
+    @property
+    def ok(self) -> bool:
+        madds_ok = self.madds[1] is None or self.madds[0] == self.madds[1]
+        return self.params[0] == self.params[1] and madds_ok and all(p.ok for p in self.pairs)
+
+
+def spec_layers(report: Report) -> list[Measured]:
+    """The spec's rows that have a cost, as frameworks split them (SE as its two 1×1 convs)."""
+    measured = []
+    for row in report.rows:
+        if row.kind == "se":
+            c, c_r = row.values[_symbol("C")], row.values[_symbol("C_r")]
+            bias = row.params > 2 * c * c_r
+            measured += [
+                Measured(f"{row.name}.fc1", c * c_r + (c_r if bias else 0), c * c_r),
+                Measured(f"{row.name}.fc2", c_r * c + (c if bias else 0), c_r * c),
+            ]
+        elif row.params or row.madds:
+            measured.append(Measured(row.name, row.params, row.madds))
+    return measured
+
+
+def _symbol(name: str) -> Any:
+    from complexity.symbols import BY_NAME
+
+    return BY_NAME[name]
+
+
+def align(ours: list[Measured], theirs: list[Measured]) -> list[Pair]:
+    """Pair the two lists in order, matching equal counts and marking the rest."""
+    def key(m: Measured, with_madds: bool) -> tuple[int, int | None]:
+        return (m.params, m.madds if with_madds else None)
+
+    with_madds = all(m.madds is not None for m in theirs)
+    matcher = difflib.SequenceMatcher(
+        None, [key(m, with_madds) for m in ours], [key(m, with_madds) for m in theirs],
+        autojunk=False,
+    )
+    pairs: list[Pair] = []
+    for _, i1, i2, j1, j2 in matcher.get_opcodes():
+        a, b = ours[i1:i2], theirs[j1:j2]
+        for k in range(max(len(a), len(b))):
+            pairs.append(Pair(a[k] if k < len(a) else None, b[k] if k < len(b) else None))
+    return pairs
+
+
+def verify(report: Report, theirs: list[Measured]) -> Verification:
+    """Compare a costed spec with a measured model."""
+    measured_madds = [m.madds for m in theirs]
+    total_madds = None if None in measured_madds else sum(m for m in measured_madds if m)
+    return Verification(
+        pairs=align(spec_layers(report), theirs),
+        params=(report.params, sum(m.params for m in theirs)),
+        madds=(report.madds, total_madds),
+    )
+
+
+def measure_torch(model: Any, resolution: int, in_channels: int = 3) -> list[Measured]:
+    """Leaf modules with parameters, in the order they run once on a zeros input (eval mode).
+
+    A module that never runs (an auxiliary head in eval mode) is listed with its params and
+    unknown MAdds.
+    """
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model.eval()
+    names = {
+        module: name
+        for name, module in model.named_modules()
+        if not any(module.children()) and any(True for _ in module.parameters(recurse=False))
+    }
+    order: list[Any] = []
+    hooks = [m.register_forward_pre_hook(lambda m, _args: order.append(m)) for m in names]
+    try:
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            model(torch.zeros(1, in_channels, resolution, resolution))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    flops = counter.get_flop_counts()  # keyed "<root class>.<module path>"
+    root = type(model).__name__
+    measured, seen = [], set()
+    for module in [*order, *names]:
+        if module in seen:
+            continue
+        seen.add(module)
+        ran = module in order
+        madds = sum(flops.get(f"{root}.{names[module]}", {}).values()) // 2 if ran else None
+        params = sum(p.numel() for p in module.parameters())
+        measured.append(Measured(names[module], params, madds))
+    return measured
+
+
+def measure_keras(model: Any) -> list[Measured]:
+    """Layers with parameters, in the model's order; a separable conv as its two halves."""
+    measured = []
+    for layer in model.layers:
+        params = layer.count_params() if layer.built else 0
+        if not params:
+            continue
+        if type(layer).__name__ == "SeparableConv2D":
+            depthwise = _size(layer.depthwise_kernel.shape)
+            measured += [Measured(f"{layer.name}.depthwise", depthwise, None),
+                         Measured(f"{layer.name}.pointwise", params - depthwise, None)]
+        else:
+            measured.append(Measured(layer.name, params, None))
+    return measured
+
+
+def _size(shape: Any) -> int:
+    total = 1
+    for n in shape:
+        total *= int(n)
+    return total
+
+
+def torch_model(name: str, alpha: float, variables: dict[str, Any]) -> Any:
+    """The torch reference for zoo network ``name``, built with the spec's variables."""
+    import inspect
+
+    try:
+        from complexity.reference import torch_builders
+
+        builders = torch_builders()
+    except ImportError as exc:
+        raise MbcalcError(f"mbcalc verify needs torch ({exc.name} is missing): {INSTALL_HINT}")
+    if name not in builders:
+        known = ", ".join(sorted(builders))
+        raise MbcalcError(f"no torch reference model for '{name}' (there are: {known})")
+    builder = builders[name]
+    accepted = inspect.signature(builder).parameters
+    if alpha != 1 and "alpha" not in accepted:
+        raise MbcalcError(f"the reference {name} has no width multiplier; verify it at --alpha 1")
+    kwargs = {k: v for k, v in variables.items() if k in accepted}
+    if "alpha" in accepted:
+        kwargs["alpha"] = alpha
+    return builder(**kwargs)
+
+
+def keras_model(name: str, alpha: float, resolution: int, variables: dict[str, Any]) -> Any:
+    """The keras.applications network for zoo network ``name``."""
+    try:
+        from complexity.reference.keras_apps import build
+    except ImportError as exc:
+        raise MbcalcError(f"mbcalc verify --framework keras needs keras ({exc.name} is "
+                          f"missing): {INSTALL_HINT}")
+    return build(name, alpha, resolution, variables)
