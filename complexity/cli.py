@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
-import sys
+import json
 import traceback
 from collections.abc import Callable
 from enum import Enum
 from fractions import Fraction
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-import yaml
 from typer.core import TyperGroup
 
+from complexity.arguments import budget, one_resolution, parse_sets, positive
+from complexity.delivery import Format, deliver
 from complexity.errors import MbcalcError
 
 EXIT_BAD_INPUT = 2
@@ -22,16 +24,13 @@ EXIT_MISMATCH = 3
 """``mbcalc verify``: the spec and the real model disagree."""
 
 
-class Format(str, Enum):
-    table = "table"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    latex = "latex"
-
-
 class ConventionChoice(str, Enum):
     paper = "paper"
+    torch = "torch"
+    keras = "keras"
+
+
+class Framework(str, Enum):
     torch = "torch"
     keras = "keras"
 
@@ -86,182 +85,253 @@ def user_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def positive(name: str, text: str | None) -> Fraction | None:
-    """A user's number as an exact fraction ('0.75' -> 3/4), or an error naming the option."""
-    if text is None:
-        return None
-    try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise MbcalcError(f"--{name} must be a number such as 0.75, got {text!r}") from None
-    if value <= 0:
-        raise MbcalcError(f"--{name} must be positive, got {text}")
-    return value
-
-
-def parse_sets(items: list[str]) -> dict[str, Any]:
-    """``--set classes=10`` pairs; values are read as YAML scalars (10, 0.5, true)."""
-    values: dict[str, Any] = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        if not sep or not key.strip():
-            raise MbcalcError(f"--set expects NAME=VALUE, got {item!r}")
-        try:
-            value = yaml.safe_load(text)
-        except yaml.YAMLError:
-            value = text
-        if not isinstance(value, (bool, int, float, str)):
-            raise MbcalcError(f"--set {key}: expected a number, true/false or a word, got {text!r}")
-        values[key.strip()] = value
-    return values
-
-
+Model = Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`) or a spec file.")]
+Alpha = Annotated[str, typer.Option(help="Width multiplier α.")]
+Rho = Annotated[str | None, typer.Option(help="Resolution multiplier ρ: input round(ρ·R).")]
+Resolution = Annotated[int | None, typer.Option(help="Input resolution, instead of --rho.")]
+Conv = Annotated[ConventionChoice, typer.Option(help="What params count (docs/conventions.md).")]
+Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
+Output = Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")]
+Force = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+def _spec(model: str, sets: list[str] | None) -> Any:
+    from complexity.zoo import resolve
+
+    return resolve(model, parse_sets(sets or []))
+
+
+def _walk(spec: Any, alpha: str, rho: str | None, resolution: int | None,
+          convention: str) -> Any:
+    from complexity.engine import walk
+
+    rho_value, size = one_resolution(rho, resolution)
+    return walk(spec, positive("alpha", alpha) or Fraction(1), rho_value, size,
+                convention)  # type: ignore[arg-type]
 
 
 @app.command()
 @user_errors
 def count(
-    model: Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`) or a spec file.")],
-    alpha: Annotated[str, typer.Option(help="Width multiplier α.")] = "1",
-    rho: Annotated[
-        str | None, typer.Option(help="Resolution multiplier ρ: input round(ρ·R).")
-    ] = None,
-    resolution: Annotated[
-        int | None, typer.Option(help="Input resolution, instead of --rho.")
-    ] = None,
-    convention: Annotated[
-        ConventionChoice, typer.Option(help="What params count (docs/conventions).")
-    ] = ConventionChoice.paper,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    model: Model,
+    alpha: Alpha = "1",
+    rho: Rho = None,
+    resolution: Resolution = None,
+    convention: Conv = ConventionChoice.paper,
+    fmt: Fmt = Format.table,
     summary: Annotated[bool, typer.Option(help="Totals only.")] = False,
     by_kind: Annotated[
         bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2).")
     ] = False,
     flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
-    sets: Annotated[
-        list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")
-    ] = None,
+    output: Output = None,
+    force: Force = False,
+    sets: Sets = None,
     debug: Debug = False,
 ) -> None:
     """Count a network's params and MAdds, layer by layer."""
-    _, report = _costed(model, alpha, rho, resolution, convention.value, sets or [])
-    emit(report, fmt, summary=summary, kinds=by_kind, flops=flops)
-
-
-def emit(report: Any, fmt: Format, summary: bool, kinds: bool, flops: bool) -> None:
-    """Print a report in the chosen format."""
     from complexity.render import tables
 
+    report = _walk(_spec(model, sets), alpha, rho, resolution, convention.value)
     if fmt is Format.json:
         from complexity.render.jsonout import report_json
 
-        sys.stdout.write(report_json(report, kinds))
+        deliver(fmt, output, force, text=report_json(report, by_kind))
         return
-    if summary:
-        chosen = [tables.summary_table(report, flops)]
-    else:
-        chosen = [tables.layer_table(report, flops)]
-    if kinds:
+    chosen = [tables.summary_table(report, flops) if summary else tables.layer_table(report, flops)]
+    if by_kind:
         chosen.append(tables.kind_table(report))
-    print_tables(chosen, fmt)
+    deliver(fmt, output, force, tables=chosen)
 
 
-def print_tables(chosen: list[Any], fmt: Format) -> None:
-    """Print tables in a text format (everything but JSON)."""
-    if fmt is Format.table:
-        from rich.console import Console
+@app.command()
+@user_errors
+def compare(
+    cin: Annotated[int, typer.Option("--cin", min=1, help="Input channels M.")],
+    cout: Annotated[int, typer.Option("--cout", min=1, help="Output channels N.")],
+    kernel: Annotated[int, typer.Option(min=1, help="Kernel size D_K.")],
+    size: Annotated[int, typer.Option(min=1, help="Output feature map size D_F.")],
+    stride: Annotated[int, typer.Option(min=1, help="Stride s.")] = 1,
+    groups: Annotated[int, typer.Option(min=1, help="Groups g (group conv, ShuffleNet).")] = 2,
+    expansion: Annotated[
+        int, typer.Option(min=1, help="Expansion t (inverted residual).")
+    ] = 6,
+    alpha: Alpha = "1",
+    rho: Annotated[str, typer.Option(help="Resolution multiplier: D_F' = round(ρ·D_F).")] = "1",
+    variants: Annotated[
+        str | None, typer.Option(help="Comma-separated subset, e.g. standard,depthwise_separable.")
+    ] = None,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Cost one layer as a standard conv and as its cheaper designs, side by side."""
+    from complexity.compare import Problem, compare as run_compare, scaled
+    from complexity.render.comparisons import compare_table
 
-        from complexity.render.terminal import rich_table
-
-        console = Console()
-        for table in chosen:
-            console.print(rich_table(table, console.width))
+    problem = scaled(Problem(cin, cout, kernel, size, stride, groups, expansion),
+                     positive("alpha", alpha) or Fraction(1), positive("rho", rho) or Fraction(1))
+    names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    results = run_compare(problem, names)
+    if fmt is Format.json:
+        data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
+                 "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
+                 "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
+                for c in results]
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
         return
-    from complexity.render import plain
-
-    write = {Format.markdown: plain.markdown, Format.csv: plain.csv_text,
-             Format.latex: plain.latex}[fmt]
-    sys.stdout.write("\n".join(write(t) for t in chosen))
+    deliver(fmt, output, force, tables=[compare_table(results, problem)])
 
 
-class Framework(str, Enum):
-    torch = "torch"
-    keras = "keras"
+@app.command()
+@user_errors
+def sweep(
+    model: Model,
+    alpha: Annotated[str, typer.Option(help="α values: 0.25,0.5,1 or START:STOP:COUNT.")] = "1",
+    rho: Annotated[str | None, typer.Option(help="ρ values, as --alpha.")] = None,
+    resolution: Annotated[
+        str | None, typer.Option(help="Resolutions instead of --rho: 224,192,160,128.")
+    ] = None,
+    convention: Conv = ConventionChoice.paper,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+    force: Force = False,
+    sets: Sets = None,
+    debug: Debug = False,
+) -> None:
+    """Totals over a grid of α × ρ (or α × resolution)."""
+    from complexity.render.sweeps import sweep_table
+    from complexity.sweep import parse_values, sweep as run_sweep
+
+    if rho is not None and resolution is not None:
+        raise MbcalcError("give --rho or --resolution, not both")
+    sizes = None
+    if resolution is not None:
+        values = parse_values("resolution", resolution)
+        if any(v.denominator != 1 for v in values):
+            raise MbcalcError(f"--resolution values must be whole numbers, got {resolution!r}")
+        sizes = [int(v) for v in values]
+    spec = _spec(model, sets)
+    points = run_sweep(spec, parse_values("alpha", alpha),
+                       parse_values("rho", rho) if rho is not None else None, sizes,
+                       convention.value)
+    if fmt is Format.json:
+        data = [{"alpha": float(p.alpha), "rho": float(p.rho), "resolution": p.resolution,
+                 "params": p.params, "madds": p.madds} for p in points]
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        return
+    deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention.value, points)])
+
+
+@app.command()
+@user_errors
+def formula(
+    model: Model,
+    solve_madds: Annotated[
+        str | None, typer.Option(help="Largest α (at --rho) or ρ (at --alpha) within MAdds.")
+    ] = None,
+    solve_params: Annotated[
+        str | None, typer.Option(help="Largest α (or ρ at --alpha) within params.")
+    ] = None,
+    alpha: Annotated[str | None, typer.Option(help="Fix α and solve for ρ.")] = None,
+    rho: Rho = None,
+    resolution: Resolution = None,
+    convention: Conv = ConventionChoice.paper,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+    force: Force = False,
+    sets: Sets = None,
+    debug: Debug = False,
+) -> None:
+    """The closed-form totals in α and ρ, and the largest α or ρ within a budget."""
+    from complexity.engine import walk
+    from complexity.render.sweeps import formula_latex, formula_table
+    from complexity.solve import solve_alpha, solve_resolution
+
+    spec = _spec(model, sets)
+    report = walk(spec, convention=convention.value)  # type: ignore[arg-type]
+    solution = None
+    if solve_madds is not None and solve_params is not None:
+        raise MbcalcError("give --solve-madds or --solve-params, not both")
+    if solve_madds is not None or solve_params is not None:
+        metric, limit = (("madds", budget("solve-madds", solve_madds)) if solve_madds is not None
+                         else ("params", budget("solve-params", solve_params or "")))
+        if alpha is not None:
+            if rho is not None or resolution is not None:
+                raise MbcalcError("--alpha solves for ρ: do not give --rho or --resolution too")
+            solution = solve_resolution(spec, metric, limit,  # type: ignore[arg-type]
+                                        positive("alpha", alpha) or Fraction(1), convention.value)
+        else:
+            rho_value, size = one_resolution(rho, resolution)
+            solution = solve_alpha(spec, metric, limit, rho_value, size,  # type: ignore[arg-type]
+                                   convention.value)
+    if fmt is Format.json:
+        data: dict[str, Any] = {
+            "model": report.model, "convention": report.convention,
+            "params": str(report.params_closed), "madds": str(report.madds_closed),
+            "symbols": ["alpha", "rho"],
+            "note": "unrounded polynomial in alpha and rho; exact where no rounding happens",
+        }
+        if solution is not None:
+            r = solution.report
+            data["solution"] = {"metric": solution.metric, "budget": solution.budget,
+                                "alpha": float(r.alpha), "rho": float(r.rho),
+                                "resolution": r.resolution, "params": r.params, "madds": r.madds}
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+    elif fmt is Format.latex:
+        deliver(fmt, output, force, text=formula_latex(report))
+    else:
+        deliver(fmt, output, force, tables=[formula_table(report, solution)])
 
 
 @app.command()
 @user_errors
 def verify(
-    model: Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`).")],
-    alpha: Annotated[str, typer.Option(help="Width multiplier α.")] = "1",
-    rho: Annotated[
-        str | None, typer.Option(help="Resolution multiplier ρ: input round(ρ·R).")
-    ] = None,
-    resolution: Annotated[
-        int | None, typer.Option(help="Input resolution, instead of --rho.")
-    ] = None,
+    model: Model,
+    alpha: Alpha = "1",
+    rho: Rho = None,
+    resolution: Resolution = None,
     framework: Annotated[
         Framework, typer.Option(help="torch: hand-written reference; keras: keras.applications.")
     ] = Framework.torch,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    sets: Annotated[
-        list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")
-    ] = None,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+    force: Force = False,
+    sets: Sets = None,
     debug: Debug = False,
 ) -> None:
     """Check a zoo network against a real model, layer by layer; exit 0 only if all match."""
     from complexity import verify as check
+    from complexity.render.comparisons import verify_table
+    from complexity.render.tables import heading
 
-    spec, report = _costed(model, alpha, rho, resolution, framework.value, sets or [])
+    spec = _spec(model, sets)
+    report = _walk(spec, alpha, rho, resolution, framework.value)
     variables = dict(spec.network.variables)
-    a = float(report.alpha)
     if framework is Framework.torch:
-        reference = check.torch_model(spec.network.name, a, variables)
+        reference = check.torch_model(spec.network.name, float(report.alpha), variables)
         measured = check.measure_torch(reference, report.resolution, spec.network.in_channels)
     else:
-        reference = check.keras_model(spec.network.name, a, report.resolution, variables)
+        reference = check.keras_model(spec.network.name, float(report.alpha), report.resolution,
+                                      variables)
         measured = check.measure_keras(reference)
     result = check.verify(report, measured)
-    from complexity.render import tables
-
-    title = (f"{tables.heading(report)} — spec vs "
-             f"{'torch reference' if framework is Framework.torch else 'keras.applications'}")
     if fmt is Format.json:
-        import json
-
-        typer.echo(json.dumps({
-            "model": report.model, "framework": framework.value, "ok": result.ok,
-            "params": list(result.params), "madds": list(result.madds),
-            "layers": [{"spec": vars(p.ours) if p.ours else None,
-                        "model": vars(p.theirs) if p.theirs else None, "ok": p.ok}
-                       for p in result.pairs],
-        }, indent=2))
+        data = {"model": report.model, "framework": framework.value, "ok": result.ok,
+                "params": list(result.params), "madds": list(result.madds),
+                "layers": [{"spec": vars(p.ours) if p.ours else None,
+                            "model": vars(p.theirs) if p.theirs else None, "ok": p.ok}
+                           for p in result.pairs]}
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
     else:
-        print_tables([tables.verify_table(result, title)], fmt)
+        side = "torch reference" if framework is Framework.torch else "keras.applications"
+        deliver(fmt, output, force,
+                tables=[verify_table(result, f"{heading(report)} — spec vs {side}")])
     if not result.ok:
         raise typer.Exit(EXIT_MISMATCH)
-
-
-def _costed(model: str, alpha: str, rho: str | None, resolution: int | None, convention: str,
-            sets: list[str]) -> tuple[Any, Any]:
-    """Resolve and walk a model from the command line's options."""
-    from complexity.engine import walk
-    from complexity.zoo import resolve
-
-    if rho is not None and resolution is not None:
-        raise MbcalcError("give --rho or --resolution, not both")
-    if resolution is not None and resolution < 1:
-        raise MbcalcError(f"--resolution must be a positive integer, got {resolution}")
-    spec = resolve(model, parse_sets(sets))
-    report = walk(
-        spec,
-        alpha=positive("alpha", alpha) or Fraction(1),
-        rho=positive("rho", rho),
-        resolution=resolution,
-        convention=convention,  # type: ignore[arg-type]
-    )
-    return spec, report
 
 
 @app.command("list")

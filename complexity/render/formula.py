@@ -17,22 +17,35 @@ def _render(expr: Expr, values: dict[Symbol, int], nested: bool) -> str:
         return str(values[expr]) if expr in values else expr.name
     if isinstance(expr, Add):
         text = " + ".join(_render(term, values, nested=False) for term in expr.args)
+        text = text.replace("+ -", "− ")
         return f"({text})" if nested else text
     if isinstance(expr, Mul):
-        top = [a for a in expr.args if not _is_reciprocal(a)]
-        bottom = [a.base for a in expr.args if _is_reciprocal(a)]
-        text = "·".join(_render(a, values, nested=True) for a in top) or "1"
+        top: list[str] = []
+        bottom: list[str] = []
+        for factor in expr.args:
+            if factor.is_Rational and not factor.is_Integer:
+                top += [str(factor.p)] if factor.p != 1 else []
+                bottom.append(str(factor.q))
+            elif isinstance(factor, Pow) and factor.exp.is_Integer and factor.exp < 0:
+                bottom.append(_render(factor.base**-factor.exp, values, nested=True))
+            else:
+                top.append(_render(factor, values, nested=True))
+        text = "·".join(top) or "1"
+        if top == ["-1"]:
+            text = "-1"
+        elif top and top[0] == "-1":
+            text = "-" + "·".join(top[1:])
         if bottom:
-            text += "/" + "·".join(_render(b, values, nested=True) for b in bottom)
-            return f"({text})" if nested else text
-        return text
+            text += "/" + ("·".join(bottom) if len(bottom) == 1 else f"({'·'.join(bottom)})")
+        return f"({text})" if nested else text
     if isinstance(expr, Pow) and expr.exp.is_Integer and expr.exp > 0:
-        return _render(expr.base, values, nested=True) + str(expr.exp).translate(_SUPERSCRIPTS)
+        base = _render(expr.base, values, nested=True)
+        if isinstance(expr.base, (Mul, Add)) and not base.startswith("("):
+            base = f"({base})"
+        return base + str(expr.exp).translate(_SUPERSCRIPTS)
+    if isinstance(expr, Pow) and expr.exp.is_Integer and expr.exp < 0:
+        return "1/" + _render(expr.base**-expr.exp, values, nested=True)
     return str(expr)
-
-
-def _is_reciprocal(expr: Expr) -> bool:
-    return isinstance(expr, Pow) and expr.exp == -1
 
 
 def closed(expr: Expr) -> str:

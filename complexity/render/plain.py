@@ -51,7 +51,8 @@ _LATEX_SPECIAL = {
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
     "×": r"$\times$", "→": r"$\rightarrow$", "·": r"$\cdot$", "α": r"$\alpha$", "ρ": r"$\rho$",
     "—": "---", "²": r"\textsuperscript{2}", "³": r"\textsuperscript{3}",
-    "⁴": r"\textsuperscript{4}",
+    "⁴": r"\textsuperscript{4}", "−": "$-$", "‖": r"$\|$", "≤": r"$\leq$", "✓": "yes",
+    "✗": "NO", "…": r"\ldots{}",
 }
 
 
@@ -81,4 +82,22 @@ def latex(table: Table) -> str:
     lines += [r"\bottomrule", r"\end{tabular}"]
     lines += [r"\par\smallskip{\footnotesize " + latex_escape(n) + "}" for n in table.notes]
     lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"
+
+
+def html(table: Table) -> str:
+    """A standalone HTML table (caption, header, body, totals in a footer, notes below)."""
+    from html import escape
+
+    def cells(tag: str, row: list[Cell]) -> str:
+        return "".join(f"<{tag}>{escape(_text(c))}</{tag}>" for c in row)
+
+    lines = ['<table class="mbcalc">', f"<caption>{escape(table.title)}</caption>",
+             f"<thead><tr>{cells('th', list(table.columns))}</tr></thead>", "<tbody>"]
+    lines += [f"<tr>{cells('td', row)}</tr>" for row in table.rows]
+    lines.append("</tbody>")
+    if table.totals is not None:
+        lines.append(f"<tfoot><tr>{cells('td', table.totals)}</tr></tfoot>")
+    lines.append("</table>")
+    lines += [f"<p>{escape(n)}</p>" for n in table.notes]
     return "\n".join(lines) + "\n"

@@ -10,8 +10,7 @@ from complexity.breakdown import by_kind
 from complexity.engine import Report, Row
 from complexity.render.formula import closed, pretty
 from complexity.shapes import Shape
-from complexity.render.numbers import decimal, grouped, megabytes, percent, readable, short
-from complexity.verify import Measured, Verification
+from complexity.render.numbers import decimal, megabytes, percent, readable, short
 
 Cell = str | int
 
@@ -125,32 +124,3 @@ def kind_table(report: Report) -> Table:
                 "100.00"],
     )
 
-
-def verify_table(check: Verification, title: str) -> Table:
-    """A spec beside a real model, layer by layer; mismatches marked ✗."""
-    def counts(m: Measured | None) -> list[Cell]:
-        if m is None:
-            return ["—", "", ""]
-        return [m.name, m.params, "n/a" if m.madds is None else m.madds]
-
-    rows: list[list[Cell]] = [
-        [i, *counts(p.ours), *counts(p.theirs), "✓" if p.ok else "✗"]
-        for i, p in enumerate(check.pairs, 1)
-    ]
-    bad = sum(not p.ok for p in check.pairs)
-    (ours_p, theirs_p), (ours_m, theirs_m) = check.params, check.madds
-    notes = [
-        f"params: spec {grouped(ours_p)}, model {grouped(theirs_p)}"
-        + ("" if ours_p == theirs_p else f" — differ by {grouped(ours_p - theirs_p)}"),
-        f"MAdds: spec {grouped(ours_m)}, model "
-        + ("not counted" if theirs_m is None else grouped(theirs_m))
-        + ("" if theirs_m in (None, ours_m) else f" — differ by {grouped(ours_m - theirs_m)}"),
-        "all layers match" if check.ok else f"{bad} layer(s) do not match (✗)",
-    ]
-    return Table(
-        title=title,
-        columns=["#", "spec layer", "params", "MAdds", "model layer", "model params",
-                 "model MAdds", "match"],
-        rows=rows,
-        notes=notes,
-    )

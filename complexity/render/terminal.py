@@ -25,6 +25,10 @@ def share_bar(share: str) -> Text:
     return bar
 
 
+def _next(names: list[str], i: int) -> str:
+    return names[i + 1] if i + 1 < len(names) else ""
+
+
 def _cell(column: str, cell: Cell, bars: bool) -> Text:
     if isinstance(cell, int):
         return Text(grouped(cell))
@@ -44,7 +48,7 @@ def rich_table(table: Table, width: int = 120) -> RenderableType:
     under = {
         names.index(host): i
         for i, name in enumerate(names)
-        if (host := _HOSTS.get(name, names[i + 1] if name.endswith("formula") else "")) in names
+        if (host := _HOSTS.get(name, _next(names, i) if name.endswith("formula") else "")) in names
     }
     keep = [i for i in range(len(names)) if i not in under.values()]
     out = RichTable(box=box.SIMPLE_HEAD, show_footer=table.totals is not None)

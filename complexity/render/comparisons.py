@@ -1,0 +1,55 @@
+"""Tables that set things side by side: conv variants (``compare``) and spec vs model (``verify``)."""
+
+from __future__ import annotations
+
+from complexity.compare import Costed, Problem
+from complexity.render.formula import pretty
+from complexity.render.numbers import decimal, grouped
+from complexity.render.tables import Cell, Table
+from complexity.verify import Measured, Verification
+
+
+def compare_table(results: list[Costed], problem: Problem) -> Table:
+    """Each variant's params and MAdds with their formulas, and its MAdds over the standard's."""
+    p = problem
+    title = (f"M = {p.cin} → N = {p.cout}, D_K = {p.kernel}, D_F = {p.size}, stride {p.stride}, "
+             f"g = {p.groups}, t = {p.expansion}")
+    rows: list[list[Cell]] = [
+        [c.variant.name, pretty(c.variant.params), c.params, pretty(c.variant.madds), c.madds,
+         pretty(c.ratio_formula), decimal(c.ratio)]
+        for c in results
+    ]
+    notes = [f"{c.variant.name}: {c.variant.description}" for c in results]
+    return Table(title=title, columns=["variant", "params formula", "params", "MAdds formula",
+                                       "MAdds", "ratio formula", "MAdds × standard"],
+                 rows=rows, notes=notes)
+
+
+def verify_table(check: Verification, title: str) -> Table:
+    """A spec beside a real model, layer by layer; mismatches marked ✗."""
+    def counts(m: Measured | None) -> list[Cell]:
+        if m is None:
+            return ["—", "", ""]
+        return [m.name, m.params, "n/a" if m.madds is None else m.madds]
+
+    rows: list[list[Cell]] = [
+        [i, *counts(p.ours), *counts(p.theirs), "✓" if p.ok else "✗"]
+        for i, p in enumerate(check.pairs, 1)
+    ]
+    bad = sum(not p.ok for p in check.pairs)
+    (ours_p, theirs_p), (ours_m, theirs_m) = check.params, check.madds
+    notes = [
+        f"params: spec {grouped(ours_p)}, model {grouped(theirs_p)}"
+        + ("" if ours_p == theirs_p else f" — differ by {grouped(ours_p - theirs_p)}"),
+        f"MAdds: spec {grouped(ours_m)}, model "
+        + ("not counted" if theirs_m is None else grouped(theirs_m))
+        + ("" if theirs_m in (None, ours_m) else f" — differ by {grouped(ours_m - theirs_m)}"),
+        "all layers match" if check.ok else f"{bad} layer(s) do not match (✗)",
+    ]
+    return Table(
+        title=title,
+        columns=["#", "spec layer", "params", "MAdds", "model layer", "model params",
+                 "model MAdds", "match"],
+        rows=rows,
+        notes=notes,
+    )

@@ -1,0 +1,86 @@
+"""Every output format: golden files (rewrite with `pytest --update-golden`), the column-sum
+invariant, and LaTeX that compiles where a TeX engine is installed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from complexity.cli import app
+
+GOLDEN = Path(__file__).parent / "golden"
+runner = CliRunner()
+
+COMMANDS = {
+    "count": ["mobilenet_v1", "--alpha", "0.75", "--rho", "0.714"],
+    "count_by_kind": ["mobilenet_v1", "--summary", "--by-kind"],
+    "compare": ["compare", "--cin", "512", "--cout", "512", "--kernel", "3", "--size", "14",
+                "--alpha", "0.75"],
+    "sweep": ["sweep", "mobilenet_v1", "--alpha", "1,0.5", "--resolution", "224,128"],
+    "formula": ["formula", "mobilenet_v1"],
+}
+FORMATS = ["table", "markdown", "csv", "json", "latex", "html"]
+SUFFIX = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json", "latex": "tex",
+          "html": "html"}
+
+
+def output(args: list[str], fmt: str) -> str:
+    result = runner.invoke(app, [*args, "--format", fmt], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_golden(command: str, fmt: str, update_golden: bool) -> None:
+    text = output(COMMANDS[command], fmt)
+    path = GOLDEN / f"{command}.{SUFFIX[fmt]}"
+    if update_golden or not path.exists():
+        path.write_text(text, encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"{path.name} was missing and has been written; check it and rerun")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs; if the change is intended, rerun with --update-golden"
+    )
+
+
+def test_csv_rows_add_up_to_the_printed_totals() -> None:
+    rows = list(csv.reader(io.StringIO(output(COMMANDS["count"], "csv"))))
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    for column in ("params", "MAdds"):
+        i = header.index(column)
+        assert sum(int(r[i]) for r in body) == int(total[i])
+    kinds = list(csv.reader(io.StringIO(output(COMMANDS["count_by_kind"], "csv").split("\n\n")[-1])))
+    header, body, total = kinds[0], kinds[1:-1], kinds[-1]
+    for column in ("layers", "params", "MAdds"):
+        i = header.index(column)
+        assert sum(int(r[i]) for r in body) == int(total[i])
+
+
+def test_markdown_totals_match_json_totals() -> None:
+    data = json.loads(output(COMMANDS["count"], "json"))
+    text = output(COMMANDS["count"], "markdown")
+    assert f"**{data['totals']['params']:,}**" in text
+    assert f"**{data['totals']['madds']:,}**" in text
+
+
+@pytest.mark.parametrize("command", ["count", "compare", "sweep", "formula"])
+def test_latex_compiles(command: str, tmp_path: Path) -> None:
+    engine = next((e for e in ("pdflatex", "lualatex", "xelatex") if shutil.which(e)), None)
+    if engine is None:
+        pytest.skip("no TeX engine (pdflatex, lualatex or xelatex) is installed")
+    body = output(COMMANDS[command], "latex")
+    document = ("\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{amsmath}\n"
+                "\\usepackage[margin=1cm,landscape]{geometry}\n\\begin{document}\n"
+                f"{body}\\end{{document}}\n")
+    (tmp_path / "t.tex").write_text(document, encoding="utf-8")
+    run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-3000:]
