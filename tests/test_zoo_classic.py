@@ -1,0 +1,243 @@
+"""SqueezeNet 1.0 and 1.1, AlexNet and VGG16: the specs against real layers and the papers.
+
+Expected values come from the hand-written torch models of ``complexity.reference.classic``
+(numel, FlopCounterMode), from ``keras.applications.VGG16``'s count_params, or from the papers'
+printed figures (source table named at each); never from the engine.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "torch")  # before anything imports keras
+
+from fractions import Fraction  # noqa: E402
+
+import pytest  # noqa: E402
+
+torch = pytest.importorskip("torch")
+
+from torch import nn  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from complexity.engine import Report, walk  # noqa: E402
+from complexity.errors import SpecError  # noqa: E402
+from complexity.reference.classic import MODELS, alexnet_2012  # noqa: E402
+from complexity.zoo import resolve  # noqa: E402
+
+pytestmark = pytest.mark.reference
+
+SQUEEZENETS = ["squeezenet1_0", "squeezenet1_1"]
+FIXED_224 = ["alexnet", "vgg16"]
+"""Their classifier takes a 6×6 (7×7) map: the specs hold at 224 only (see the spec headers)."""
+NAMES = SQUEEZENETS + FIXED_224
+CLASSES = [1000, 10]
+GRID = [(name, r, c) for name in SQUEEZENETS for r in (224, 192, 160, 128) for c in CLASSES]
+GRID += [(name, 224, c) for name in FIXED_224 for c in CLASSES]
+
+
+def engine(name: str, resolution: int = 224, convention: str = "torch",
+           classes: int = 1000) -> Report:
+    return walk(
+        resolve(name, overrides={"classes": classes}),
+        resolution=resolution,
+        convention=convention,  # type: ignore[arg-type]
+    )
+
+
+def torch_madds(module: nn.Module, x: torch.Tensor) -> int:
+    """Multiply-adds of one eval-mode forward pass: FlopCounterMode's flops / 2."""
+    module.eval()
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        module(x)
+    flops = counter.get_total_flops()
+    assert flops % 2 == 0, f"odd flop count {flops}"
+    return flops // 2
+
+
+def build(name: str, classes: int = 1000) -> nn.Module:
+    """The reference model with its memory allocated but not initialised: counts depend on
+    shapes only, and initialising VGG16's 138M weights would take seconds."""
+    with torch.device("meta"):
+        model = MODELS[name](classes=classes)
+    return model.to_empty(device="cpu")
+
+
+def numel(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+def weights(module: nn.Module) -> int:
+    """Conv and linear weights only: the paper convention's params."""
+    return sum(m.weight.numel() for m in module.modules() if isinstance(m, nn.Conv2d | nn.Linear))
+
+
+def printed(n: int | Fraction, unit: int) -> int:
+    """n in multiples of ``unit``, rounded as a paper prints it (the tie case never arises)."""
+    return round(Fraction(n) / unit) * unit
+
+
+def check_against_torch(name: str, resolution: int, classes: int) -> None:
+    model = build(name, classes)
+    madds = torch_madds(model, torch.zeros(1, 3, resolution, resolution))
+    report = engine(name, resolution, "torch", classes)
+    assert report.params == numel(model), "torch params = Σ numel(model.parameters())"
+    assert report.madds == madds, "MAdds = FlopCounterMode total / 2"
+    assert engine(name, resolution, "paper", classes).params == weights(model), (
+        "paper params = Σ numel(conv and linear weights)"
+    )
+    for convention in ("paper", "keras"):
+        assert engine(name, resolution, convention, classes).madds == madds, (
+            f"MAdds must not depend on the params convention ({convention})"
+        )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_defaults_match_torch(name: str) -> None:
+    check_against_torch(name, 224, 1000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "resolution", "classes"), [g for g in GRID if g[1:] != (224, 1000)]
+)
+def test_grid_matches_torch(name: str, resolution: int, classes: int) -> None:
+    check_against_torch(name, resolution, classes)
+
+
+@pytest.mark.parametrize("name", ["squeezenet1_1", "alexnet"])
+def test_per_layer_against_torch_modules(name: str) -> None:
+    """Each costed row is one conv or linear module, in order, with its params and MAdds; the
+    fc6 row (a 6×6 conv in the spec) is torchvision's Linear(9216, 4096), count for count."""
+    model = build(name).eval()
+    layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
+    inputs: dict[nn.Module, torch.Size] = {}
+    hooks = [m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
+             for m in layers]
+    with torch.no_grad():
+        model(torch.zeros(1, 3, 224, 224))
+    for hook in hooks:
+        hook.remove()
+
+    rows = [r for r in engine(name).rows if r.madds]
+    assert len(rows) == len(layers)
+    for row, layer in zip(rows, layers, strict=True):
+        shape = inputs[layer]
+        c, h, w = row.input.as_list()
+        assert c * h * w == shape[1:].numel(), f"{row.name}: input size"
+        assert row.params == numel(layer), f"{row.name}: weight.numel() + bias.numel()"
+        madds = torch_madds(layer, torch.zeros(shape))
+        assert row.madds == madds, f"{row.name}: FlopCounterMode(layer on {list(shape)}) / 2"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("classes", CLASSES)
+def test_vgg16_matches_keras_params(classes: int) -> None:
+    keras = pytest.importorskip("keras")
+    model = keras.applications.VGG16(weights=None, input_shape=(224, 224, 3), classes=classes)
+    try:
+        expected = model.count_params()
+    finally:
+        del model
+        keras.backend.clear_session()
+    assert engine("vgg16", 224, "keras", classes).params == expected, (
+        "keras params = conv and dense weights + biases (no batch norm)"
+    )
+
+
+@pytest.mark.parametrize("name", FIXED_224)
+@pytest.mark.parametrize(("resolution", "problem"), [
+    (192, "kernel reach"),  # the map before fc6 is smaller than its 6×6 (7×7) kernel
+    (256, "fc needs a 1×1 input"),  # fc6 gives 2×2, which fc7 refuses
+])
+def test_fixed_224_networks_refuse_other_resolutions(name: str, resolution: int,
+                                                     problem: str) -> None:
+    with pytest.raises(SpecError, match=problem) as caught:
+        engine(name, resolution)
+    assert "(fc6)" in str(caught.value) or "(fc7)" in str(caught.value)
+
+
+# --- The papers' printed figures --------------------------------------------------------------
+
+SQUEEZENET_TABLE_1 = {
+    "conv1": 14_208, "fire2": 11_920, "fire3": 12_432, "fire4": 45_344, "fire5": 49_440,
+    "fire6": 104_880, "fire7": 111_024, "fire8": 188_992, "fire9": 197_184, "conv10": 513_000,
+}
+"""SqueezeNet paper, Table 1, "# parameter before pruning" (weights and biases)."""
+
+
+def test_squeezenet_paper_table_1_parameters() -> None:
+    # Table 1 counts biases: the torch convention (conv weights + declared biases).
+    report = engine("squeezenet1_0", 224, "torch")
+    by_layer: dict[str, int] = {}
+    for row in report.rows:
+        top = row.name.split("/")[0]
+        by_layer[top] = by_layer.get(top, 0) + row.params
+    assert {k: v for k, v in by_layer.items() if v} == SQUEEZENET_TABLE_1
+    assert report.params == 1_248_424, "Table 1: 1,248,424 (total)"
+
+
+def test_squeezenet_paper_table_1_sizes_at_227() -> None:
+    # Table 1's output sizes are those of Caffe's 227×227 crop: conv1 111, maxpool1 55,
+    # maxpool4 27, maxpool8 13 (at 224 they are 109, 54, 27, 13).
+    sizes = {r.name: r.output.h for r in engine("squeezenet1_0", 227).rows}
+    assert (sizes["conv1"], sizes["maxpool1"], sizes["maxpool4"], sizes["maxpool8"]) == (
+        111, 55, 27, 13)
+    assert sizes["fire4/concat"] == 55 and sizes["conv10"] == 13
+
+
+def test_squeezenet_paper_headline_figures() -> None:
+    weights_only = engine("squeezenet1_0", 224, "paper").params
+    assert printed(weights_only, 10**5) == 1_200_000, "1.2M parameters"
+    # Table 2: 4.8MB for SqueezeNet, float32: 1,248,424 · 4 bytes in MiB (2^20 bytes) is 4.76.
+    with_biases = engine("squeezenet1_0", 224, "torch").params
+    assert printed(Fraction(with_biases * 4, 2**20), Fraction(1, 10)) == Fraction(48, 10)
+
+
+def test_mobilenet_paper_table_9_squeezenet() -> None:
+    # MobileNet paper (Howard et al. 2017), Table 9: SqueezeNet 1,700 "Mult-Adds", 1.25M params.
+    # 1.25M counts biases (weights alone are 1,244,448, which prints 1.24M).
+    assert printed(engine("squeezenet1_0", 224, "torch").params, 10**4) == 1_250_000
+    assert printed(engine("squeezenet1_0", 224, "paper").params, 10**4) == 1_240_000
+    # 1,700M is twice the multiply-adds (FLOPs) at Caffe's 227×227 input: 2 · 832,667,936.
+    # The multiply-adds themselves are 833M (819M at 224, where 2× gives 1,638M → 1,600M).
+    madds_227 = engine("squeezenet1_0", 227).madds
+    assert printed(2 * madds_227, 10**8) == 1_700_000_000
+    assert printed(madds_227, 10**8) == 800_000_000
+    assert printed(2 * engine("squeezenet1_0", 224).madds, 10**8) == 1_600_000_000
+
+
+def test_squeezenet_v11_computation_ratio() -> None:
+    # The v1.1 release: "2.4x less computation than SqueezeNet v1.0". Counted at the same input,
+    # the ratio of multiply-adds is 2.35 at 224 (818,924,576 / 349,151,936) and 2.15 at 227:
+    # it rounds to 2.3, not 2.4 (docs/zoo/classic.md).
+    at_224 = Fraction(engine("squeezenet1_0").madds, engine("squeezenet1_1").madds)
+    assert Fraction(23, 10) < at_224 < Fraction(24, 10)
+    assert printed(at_224, Fraction(1, 10)) == Fraction(23, 10)
+    # The parameters barely change: 1,248,424 → 1,235,496 (both print 1.2M).
+    assert printed(engine("squeezenet1_1", 224, "paper").params, 10**5) == 1_200_000
+
+
+def test_mobilenet_paper_table_8_vgg16() -> None:
+    # MobileNet paper, Table 8: VGG 16, 15,300 Million Mult-Adds, 138 Million Parameters.
+    report = engine("vgg16", 224, "paper")
+    assert printed(report.params, 10**6) == 138_000_000
+    # 15,300M is the 13 conv layers alone (15,346,630,656); the three fully connected layers
+    # add 123,633,664, and the whole network's 15,470,264,320 prints as 15,500M.
+    convs = sum(r.madds for r in report.rows if r.kind == "conv" and r.name != "fc6")
+    assert convs == report.madds - (25088 * 4096 + 4096 * 4096 + 4096 * 1000)
+    assert printed(convs, 10**8) == 15_300_000_000
+    assert printed(report.madds, 10**8) == 15_500_000_000
+
+
+def test_mobilenet_paper_table_9_alexnet() -> None:
+    # MobileNet paper, Table 9: AlexNet, 720 Million Mult-Adds, 60 Million Parameters. The 720M
+    # is the 2012 two-GPU network (at its 227×227 input), not torchvision's single tower.
+    original = alexnet_2012()
+    original_madds = torch_madds(original, torch.zeros(1, 3, 227, 227))
+    assert printed(original_madds, 10**7) == 720_000_000
+    report = engine("alexnet", 224, "paper")
+    assert printed(report.madds, 10**7) == 710_000_000, "torchvision's: 714,188,480"
+    # 60M is the 2012 paper's own "60 million parameters": both networks print 61M.
+    assert printed(weights(original), 10**6) == 61_000_000
+    assert printed(report.params, 10**6) == 61_000_000
