@@ -19,13 +19,13 @@ Layers = list[dict[str, Any]]
 
 def conv_bn(out: int | None = None, kernel: Size = 3, stride: Size = 1,
             padding: Padding = "same", act: str = "relu", name: str | None = None,
-            **extra: Any) -> Layers:
-    """conv → batch norm → activation (none for ``act: none``)."""
+            bn_scale: bool = True, **extra: Any) -> Layers:
+    """conv → batch norm (without γ if not ``bn_scale``) → activation (none for ``act: none``)."""
     conv = {"kind": "conv", "name": name, "out": out, "kernel": kernel, "stride": stride,
             "padding": padding, **extra}
     if kernel in (1, (1, 1)) and stride in (1, (1, 1)) and "dilation" not in extra:
         conv = {"kind": "pw", "name": name, "out": out, **extra}
-    layers = [conv, {"kind": "bn"}]
+    layers = [conv, {"kind": "bn", "scale": bn_scale}]
     return layers + ([{"kind": "act", "fn": act}] if act != "none" else [])
 
 
@@ -57,10 +57,14 @@ class ConvBN(_Block):
     groups: PositiveInt = 1
     act: Act = "relu"
     width: Literal["scaled", "fixed", "grow_only"] = "scaled"
+    bias: StrictBool = False
+    bn_scale: StrictBool = True
+    """False: the batch norm has no γ (Keras ``scale=False``)."""
 
     def expand(self) -> Layers:
         return conv_bn(self.out, self.kernel, self.stride, self.padding, self.act,
-                       groups=self.groups, width=self.width)
+                       bn_scale=self.bn_scale, groups=self.groups, width=self.width,
+                       bias=self.bias)
 
 
 class SepConv(_Block):
@@ -177,11 +181,10 @@ class ShuffleV1Unit(_Block):
                 + dw_bn(3, self.stride, "none", "dw", padding=1)
                 + conv_bn(self.out, 1, act="none", name="gconv2", groups=self.groups,
                           minus_input=self.stride == 2))
-        relu = {"kind": "act", "fn": "relu"}
         if self.stride == 1:
-            return [{"kind": "residual", "layers": body}, relu]
+            return [{"kind": "residual", "layers": body}, _RELU]
         pool = {"kind": "avgpool", "name": "shortcut_pool", "kernel": 3, "stride": 2, "padding": 1}
-        return [{"kind": "concat", "branches": [[pool], body]}, relu]
+        return [{"kind": "concat", "branches": [[pool], body]}, _RELU]
 
 
 class ShuffleV2Unit(_Block):
@@ -212,11 +215,14 @@ class Basic(_Block):
     kind: Literal["basic"]
     out: PositiveInt
     stride: PositiveInt = 1
+    bias: StrictBool = False
+    """Biases on every conv (Keras's default use_bias)."""
 
     def expand(self) -> Layers:
-        body = (conv_bn(self.out, 3, self.stride, 1, name="conv1")
-                + conv_bn(self.out, 3, 1, 1, act="none", name="conv2"))
-        return [_projected(body, self.out, self.stride), {"kind": "act", "fn": "relu"}]
+        b = self.bias
+        body = (conv_bn(self.out, 3, self.stride, 1, name="conv1", bias=b)
+                + conv_bn(self.out, 3, 1, 1, act="none", name="conv2", bias=b))
+        return [_projected(body, self.out, self.stride, b), _RELU]
 
 
 class Bottleneck(_Block):
@@ -230,22 +236,37 @@ class Bottleneck(_Block):
     stride: PositiveInt = 1
     groups: PositiveInt = 1
     stride_on: Literal["3x3", "1x1"] = "3x3"
+    bias: StrictBool = False
+    """Biases on every conv (Keras's ResNet50, use_bias default)."""
 
     def expand(self) -> Layers:
         s1, s3 = (1, self.stride) if self.stride_on == "3x3" else (self.stride, 1)
-        body = (conv_bn(self.mid, 1, s1, 0, name="conv1")
-                + conv_bn(self.mid, 3, s3, 1, name="conv2", groups=self.groups)
-                + conv_bn(self.out, 1, 1, 0, act="none", name="conv3"))
-        return [_projected(body, self.out, self.stride), {"kind": "act", "fn": "relu"}]
+        b = self.bias
+        body = (conv_bn(self.mid, 1, s1, 0, name="conv1", bias=b)
+                + conv_bn(self.mid, 3, s3, 1, name="conv2", groups=self.groups, bias=b)
+                + conv_bn(self.out, 1, 1, 0, act="none", name="conv3", bias=b))
+        return [_projected(body, self.out, self.stride, b), _RELU]
 
 
-def _projected(body: Layers, out: int, stride: int) -> dict[str, Any]:
-    shortcut = conv_bn(out, 1, stride, 0, act="none", name="downsample")
+_RELU = {"kind": "act", "fn": "relu", "name": "relu"}
+"""The ReLU after a block's merge, named so its row reads ``layer2.0/relu``."""
+
+
+def _projected(body: Layers, out: int, stride: int, bias: bool) -> dict[str, Any]:
+    shortcut = conv_bn(out, 1, stride, 0, act="none", name="downsample", bias=bias)
     return {"kind": "residual", "layers": body, "shortcut": shortcut,
             "when": "project_if_needed"}
 
 
-class InceptionV1(_Block):
+class _InceptionBlock(_Block):
+    bn_scale: StrictBool = True
+    """False: batch norms without γ (Keras's InceptionV3 uses ``scale=False``)."""
+
+    def cbn(self, *args: Any, **kwargs: Any) -> Layers:
+        return conv_bn(*args, bn_scale=self.bn_scale, **kwargs)
+
+
+class InceptionV1(_InceptionBlock):
     """GoogLeNet inception module with 1×1 reductions: 1×1 ‖ 1×1 → 3×3 ‖ 1×1 → k5×k5 ‖
     3×3 max pool → 1×1, concatenated; every conv → BN → ReLU (torchvision's BasicConv2d)."""
 
@@ -262,11 +283,11 @@ class InceptionV1(_Block):
     def expand(self) -> Layers:
         pool = {"kind": "maxpool", "kernel": 3, "stride": 1, "padding": 1, "ceil_mode": True}
         return [{"kind": "concat", "branches": [
-            conv_bn(self.c1, 1, name="b1"),
-            conv_bn(self.c3r, 1, name="b2_reduce") + conv_bn(self.c3, 3, 1, 1, name="b2"),
-            conv_bn(self.c5r, 1, name="b3_reduce")
-            + conv_bn(self.c5, self.k5, 1, self.k5 // 2, name="b3"),
-            [pool, *conv_bn(self.pool_proj, 1, name="b4")],
+            self.cbn(self.c1, 1, name="b1"),
+            self.cbn(self.c3r, 1, name="b2_reduce") + self.cbn(self.c3, 3, 1, 1, name="b2"),
+            self.cbn(self.c5r, 1, name="b3_reduce")
+            + self.cbn(self.c5, self.k5, 1, self.k5 // 2, name="b3"),
+            [pool, *self.cbn(self.pool_proj, 1, name="b4")],
         ]}]
 
 
@@ -278,7 +299,7 @@ def _max3s2() -> dict[str, Any]:
     return {"kind": "maxpool", "kernel": 3, "stride": 2}
 
 
-class InceptionA(_Block):
+class InceptionA(_InceptionBlock):
     """Inception-v3 35×35 module: 1×1 ‖ 1×1 → 5×5 ‖ 1×1 → 3×3 → 3×3 ‖ avg pool → 1×1."""
 
     kind: Literal["inception_a"]
@@ -286,29 +307,29 @@ class InceptionA(_Block):
 
     def expand(self) -> Layers:
         return [{"kind": "concat", "branches": [
-            conv_bn(64, 1, name="b1x1"),
-            conv_bn(48, 1, name="b5x5_1") + conv_bn(64, 5, 1, 2, name="b5x5_2"),
-            conv_bn(64, 1, name="b3x3dbl_1") + conv_bn(96, 3, 1, 1, name="b3x3dbl_2")
-            + conv_bn(96, 3, 1, 1, name="b3x3dbl_3"),
-            [_avg3(), *conv_bn(self.pool_features, 1, name="bpool")],
+            self.cbn(64, 1, name="b1x1"),
+            self.cbn(48, 1, name="b5x5_1") + self.cbn(64, 5, 1, 2, name="b5x5_2"),
+            self.cbn(64, 1, name="b3x3dbl_1") + self.cbn(96, 3, 1, 1, name="b3x3dbl_2")
+            + self.cbn(96, 3, 1, 1, name="b3x3dbl_3"),
+            [_avg3(), *self.cbn(self.pool_features, 1, name="bpool")],
         ]}]
 
 
-class InceptionB(_Block):
+class InceptionB(_InceptionBlock):
     """Inception-v3 grid reduction 35→17: 3×3 s2 ‖ 1×1 → 3×3 → 3×3 s2 ‖ 3×3 max pool s2."""
 
     kind: Literal["inception_b"]
 
     def expand(self) -> Layers:
         return [{"kind": "concat", "branches": [
-            conv_bn(384, 3, 2, 0, name="b3x3"),
-            conv_bn(64, 1, name="b3x3dbl_1") + conv_bn(96, 3, 1, 1, name="b3x3dbl_2")
-            + conv_bn(96, 3, 2, 0, name="b3x3dbl_3"),
+            self.cbn(384, 3, 2, 0, name="b3x3"),
+            self.cbn(64, 1, name="b3x3dbl_1") + self.cbn(96, 3, 1, 1, name="b3x3dbl_2")
+            + self.cbn(96, 3, 2, 0, name="b3x3dbl_3"),
             [_max3s2()],
         ]}]
 
 
-class InceptionC(_Block):
+class InceptionC(_InceptionBlock):
     """Inception-v3 17×17 module with 7×7 factorised into 1×7 and 7×1: 1×1 ‖ 1×1 → 1×7 → 7×1 ‖
     1×1 → 7×1 → 1×7 → 7×1 → 1×7 ‖ avg pool → 1×1."""
 
@@ -319,33 +340,33 @@ class InceptionC(_Block):
         c7 = self.c7
         row, col = {"kernel": (1, 7), "padding": (0, 3)}, {"kernel": (7, 1), "padding": (3, 0)}
         return [{"kind": "concat", "branches": [
-            conv_bn(192, 1, name="b1x1"),
-            conv_bn(c7, 1, name="b7x7_1") + conv_bn(c7, name="b7x7_2", **row)
-            + conv_bn(192, name="b7x7_3", **col),
-            conv_bn(c7, 1, name="b7x7dbl_1") + conv_bn(c7, name="b7x7dbl_2", **col)
-            + conv_bn(c7, name="b7x7dbl_3", **row) + conv_bn(c7, name="b7x7dbl_4", **col)
-            + conv_bn(192, name="b7x7dbl_5", **row),
-            [_avg3(), *conv_bn(192, 1, name="bpool")],
+            self.cbn(192, 1, name="b1x1"),
+            self.cbn(c7, 1, name="b7x7_1") + self.cbn(c7, name="b7x7_2", **row)
+            + self.cbn(192, name="b7x7_3", **col),
+            self.cbn(c7, 1, name="b7x7dbl_1") + self.cbn(c7, name="b7x7dbl_2", **col)
+            + self.cbn(c7, name="b7x7dbl_3", **row) + self.cbn(c7, name="b7x7dbl_4", **col)
+            + self.cbn(192, name="b7x7dbl_5", **row),
+            [_avg3(), *self.cbn(192, 1, name="bpool")],
         ]}]
 
 
-class InceptionD(_Block):
+class InceptionD(_InceptionBlock):
     """Inception-v3 grid reduction 17→8: 1×1 → 3×3 s2 ‖ 1×1 → 1×7 → 7×1 → 3×3 s2 ‖ max pool."""
 
     kind: Literal["inception_d"]
 
     def expand(self) -> Layers:
         return [{"kind": "concat", "branches": [
-            conv_bn(192, 1, name="b3x3_1") + conv_bn(320, 3, 2, 0, name="b3x3_2"),
-            conv_bn(192, 1, name="b7x7x3_1")
-            + conv_bn(192, (1, 7), 1, (0, 3), name="b7x7x3_2")
-            + conv_bn(192, (7, 1), 1, (3, 0), name="b7x7x3_3")
-            + conv_bn(192, 3, 2, 0, name="b7x7x3_4"),
+            self.cbn(192, 1, name="b3x3_1") + self.cbn(320, 3, 2, 0, name="b3x3_2"),
+            self.cbn(192, 1, name="b7x7x3_1")
+            + self.cbn(192, (1, 7), 1, (0, 3), name="b7x7x3_2")
+            + self.cbn(192, (7, 1), 1, (3, 0), name="b7x7x3_3")
+            + self.cbn(192, 3, 2, 0, name="b7x7x3_4"),
             [_max3s2()],
         ]}]
 
 
-class InceptionE(_Block):
+class InceptionE(_InceptionBlock):
     """Inception-v3 8×8 module with expanded filter banks: 1×1 ‖ 1×1 → (1×3 ‖ 3×1) ‖
     1×1 → 3×3 → (1×3 ‖ 3×1) ‖ avg pool → 1×1."""
 
@@ -354,16 +375,16 @@ class InceptionE(_Block):
     def expand(self) -> Layers:
         def fork(prefix: str) -> dict[str, Any]:
             return {"kind": "concat", "branches": [
-                conv_bn(384, (1, 3), 1, (0, 1), name=f"{prefix}a"),
-                conv_bn(384, (3, 1), 1, (1, 0), name=f"{prefix}b"),
+                self.cbn(384, (1, 3), 1, (0, 1), name=f"{prefix}a"),
+                self.cbn(384, (3, 1), 1, (1, 0), name=f"{prefix}b"),
             ]}
 
         return [{"kind": "concat", "branches": [
-            conv_bn(320, 1, name="b1x1"),
-            [*conv_bn(384, 1, name="b3x3_1"), fork("b3x3_2")],
-            [*conv_bn(448, 1, name="b3x3dbl_1"), *conv_bn(384, 3, 1, 1, name="b3x3dbl_2"),
+            self.cbn(320, 1, name="b1x1"),
+            [*self.cbn(384, 1, name="b3x3_1"), fork("b3x3_2")],
+            [*self.cbn(448, 1, name="b3x3dbl_1"), *self.cbn(384, 3, 1, 1, name="b3x3dbl_2"),
              fork("b3x3dbl_3")],
-            [_avg3(), *conv_bn(192, 1, name="bpool")],
+            [_avg3(), *self.cbn(192, 1, name="bpool")],
         ]}]
 
 

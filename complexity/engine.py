@@ -45,7 +45,7 @@ class Exact:
             raise LayerProblem("reduction", f"{channels} channels / {reduction} rounds to 0")
         return value
 
-    def spatial(self, size: int) -> int:
+    def spatial(self, size: int, fixed: bool) -> int:
         return size
 
 
@@ -63,8 +63,8 @@ class ClosedForm:
     def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Expr:
         return channels * Rational(1, reduction)
 
-    def spatial(self, size: int) -> Expr:
-        return self.rho * size
+    def spatial(self, size: int, fixed: bool) -> Expr:
+        return Integer(size) if fixed else self.rho * size
 
 
 @dataclass(frozen=True)
@@ -283,8 +283,8 @@ class Walker:
                 raise self.fail(LayerProblem(
                     "split", f"cannot split {x.c} channels into {count} equal branches"
                 ), path, scope.prefix or self.last)
-            bx = Shape(int(x.c) // count, x.h, x.w)
-            bxs = Shape(xs.c / count, xs.h, xs.w)
+            bx = x.resized(int(x.c) // count, x.h, x.w)
+            bxs = xs.resized(xs.c / count, xs.h, xs.w)
         outs: list[Pair] = []
         for j, branch in enumerate(block.branches):
             self.last = scope.name(f"branch{j + 1}") if scope.prefix else f"branch{j + 1}"
@@ -295,8 +295,8 @@ class Walker:
                 raise self.fail(LayerProblem(
                     "branches", f"concat: branch {j} gives {y.h}×{y.w} but branch 1 gives "
                     f"{first.h}×{first.w}"), path, scope.prefix or self.last)
-        y = Shape(sum(int(o[0].c) for o in outs), first.h, first.w)
-        ys = Shape(Add(*(o[1].c for o in outs)), outs[0][1].h, outs[0][1].w)
+        y = first.resized(sum(int(o[0].c) for o in outs), first.h, first.w)
+        ys = outs[0][1].resized(Add(*(o[1].c for o in outs)), outs[0][1].h, outs[0][1].w)
         self.merge_row("concat", scope, x, y)
         return y, ys
 

@@ -35,8 +35,8 @@ class Context(Protocol):
     def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Value:
         """channels / reduction, made divisible by ``divisor`` when one is given."""
 
-    def spatial(self, size: int) -> Value:
-        """A spatial size as it enters a formula (ρ·size in the closed form)."""
+    def spatial(self, size: int, fixed: bool) -> Value:
+        """A spatial size as it enters a formula (ρ·size in the closed form, unless fixed)."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ def _kernel_terms(kernel: Size) -> tuple[Expr, dict[Symbol, Value]]:
 
 def _map_terms(y: Shape, ctx: Context) -> tuple[Expr, dict[Symbol, Value]]:
     if y.h == y.w:
-        return S.D_F**2, {S.D_F: ctx.spatial(y.h)}
-    return product(S.H_out, S.W_out), {S.H_out: ctx.spatial(y.h), S.W_out: ctx.spatial(y.w)}
+        return S.D_F**2, {S.D_F: ctx.spatial(y.h, y.fixed)}
+    return product(S.H_out, S.W_out), {S.H_out: ctx.spatial(y.h, y.fixed),
+                                       S.W_out: ctx.spatial(y.w, y.fixed)}
 
 
 def _with_bias(weights: Expr, bias: bool, convention: Convention, *channels: Symbol) -> Expr:
@@ -171,7 +172,7 @@ class Conv(_Window, _Outputs):
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         n = self._channels(x, ctx)
         self._check_groups(x.c, n)
-        return Shape(n, *self._hw(x))
+        return x.resized(n, *self._hw(x))
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         k, k_values = _kernel_terms(self.kernel)
@@ -212,7 +213,7 @@ class Depthwise(_Window):
     bias: StrictBool = False
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
-        return Shape(x.c * self.multiplier, *self._hw(x))
+        return x.resized(x.c * self.multiplier, *self._hw(x))
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         k, k_values = _kernel_terms(self.kernel)
@@ -238,7 +239,7 @@ class FullyConnected(_Layer):
             raise LayerProblem(
                 "kind", f"fc needs a 1×1 input, got {x.h}×{x.w}: add flatten or global_pool before it"
             )
-        return Shape(ctx.width(self.out, self.width), 1, 1)
+        return Shape(ctx.width(self.out, self.width), 1, 1, fixed=True)
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         weights = product(S.M, S.N)
@@ -273,9 +274,14 @@ class BatchNorm(_Layer):
     """Batch norm: no MAdds; params 0 (paper), 2·C γ, β (torch), 4·C with running stats (keras)."""
 
     kind: Literal["bn"]
+    scale: StrictBool = True
+    """Has γ (Keras's ``scale=False`` layers, e.g. in InceptionV3, have none)."""
+    center: StrictBool = True
+    """Has β."""
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
-        per_channel = {"paper": 0, "torch": 2, "keras": 4}[convention]
+        affine = int(self.scale) + int(self.center)
+        per_channel = {"paper": 0, "torch": affine, "keras": affine + 2}[convention]
         return Cost(product(Integer(per_channel), S.C), Integer(0), {S.C: x.c})
 
 
@@ -302,7 +308,7 @@ class Pool(_Window):
                 raise LayerProblem("padding", f"pooling padding {self.padding} is more than half "
                                    f"the dilated kernel {reach} (torch refuses it)")
         hw = out_hw(x, self.kernel, stride, self.padding, self.dilation, self.ceil_mode)
-        return Shape(x.c, *hw)
+        return x.resized(x.c, *hw)
 
 
 class GlobalPool(_Layer):
@@ -312,7 +318,20 @@ class GlobalPool(_Layer):
     op: Literal["avg", "max"] = "avg"
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
-        return Shape(x.c, 1, 1)
+        return Shape(x.c, 1, 1, fixed=True)
+
+
+class AdaptivePool(_Layer):
+    """Adaptive average or max pooling to a fixed H×W (torch's AdaptiveAvgPool2d), whatever
+    the input size: the classifier of AlexNet and VGG sees 6×6 / 7×7 at any resolution."""
+
+    kind: Literal["adaptive_pool"]
+    size: Size
+    op: Literal["avg", "max"] = "avg"
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        h, w = pair(self.size)
+        return Shape(x.c, h, w, fixed=True)
 
 
 class Flatten(_Layer):
@@ -321,7 +340,7 @@ class Flatten(_Layer):
     kind: Literal["flatten"]
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
-        return Shape(x.c * ctx.spatial(x.h) * ctx.spatial(x.w), 1, 1)
+        return Shape(x.c * ctx.spatial(x.h, x.fixed) * ctx.spatial(x.w, x.fixed), 1, 1, fixed=True)
 
 
 class Dropout(_Layer):
@@ -345,6 +364,6 @@ class Shuffle(_Layer):
 
 Primitive = (
     Conv | Pointwise | Depthwise | FullyConnected | SqueezeExcite | BatchNorm | Activation | Pool
-    | GlobalPool | Flatten | Dropout | Shuffle
+    | GlobalPool | AdaptivePool | Flatten | Dropout | Shuffle
 )
 """A layer with a shape rule and cost formulas of its own."""

@@ -19,9 +19,16 @@ class Shape:
     c: int | Expr
     h: int
     w: int
+    fixed: bool = False
+    """H×W no longer follows the input resolution (after global or adaptive pooling), so the
+    closed form does not scale it by ρ."""
 
     def as_list(self) -> list[int]:
         return [int(self.c), self.h, self.w]
+
+    def resized(self, c: int | Expr, h: int, w: int) -> Shape:
+        """A shape computed from this one, keeping whether its size is fixed."""
+        return Shape(c, h, w, self.fixed)
 
 
 def pair(value: int | tuple[int, int]) -> tuple[int, int]:
