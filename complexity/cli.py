@@ -313,7 +313,8 @@ def verify(
     variables = dict(spec.network.variables)
     if framework is Framework.torch:
         reference = check.torch_model(spec.network.name, float(report.alpha), variables)
-        measured = check.measure_torch(reference, report.resolution, spec.network.in_channels)
+        measured = check.measure_torch(reference, report.resolution, spec.network.in_channels,
+                                       training=check.has_side_branch(spec.network.layers))
     else:
         reference = check.keras_model(spec.network.name, float(report.alpha), report.resolution,
                                       variables)

@@ -91,9 +91,28 @@ def align(ours: list[Measured], theirs: list[Measured]) -> list[Pair]:
     )
     pairs: list[Pair] = []
     for _, i1, i2, j1, j2 in matcher.get_opcodes():
-        a, b = ours[i1:i2], theirs[j1:j2]
-        for k in range(max(len(a), len(b))):
-            pairs.append(Pair(a[k] if k < len(a) else None, b[k] if k < len(b) else None))
+        pairs += _pair_unordered(ours[i1:i2], theirs[j1:j2], with_madds)
+    return pairs
+
+
+def _pair_unordered(a: list[Measured], b: list[Measured], with_madds: bool) -> list[Pair]:
+    """Pair equal counts regardless of order (a framework may run a block's shortcut before
+    its body), then the rest side by side as mismatches."""
+    def key(m: Measured) -> tuple[int, int | None]:
+        return (m.params, m.madds if with_madds else None)
+
+    left = list(b)
+    pairs, unmatched = [], []
+    for m in a:
+        twin = next((t for t in left if key(t) == key(m)), None)
+        if twin is None:
+            unmatched.append(m)
+        else:
+            left.remove(twin)
+            pairs.append(Pair(m, twin))
+    for k in range(max(len(unmatched), len(left))):
+        pairs.append(Pair(unmatched[k] if k < len(unmatched) else None,
+                          left[k] if k < len(left) else None))
     return pairs
 
 
@@ -108,16 +127,19 @@ def verify(report: Report, theirs: list[Measured]) -> Verification:
     )
 
 
-def measure_torch(model: Any, resolution: int, in_channels: int = 3) -> list[Measured]:
-    """Leaf modules with parameters, in the order they run once on a zeros input (eval mode).
+def measure_torch(model: Any, resolution: int, in_channels: int = 3,
+                  training: bool = False) -> list[Measured]:
+    """Leaf modules with parameters, in the order they run once on a zeros input.
 
-    A module that never runs (an auxiliary head in eval mode) is listed with its params and
-    unknown MAdds.
+    In eval mode by default; ``training`` runs a batch of two in training mode instead, so that
+    auxiliary heads (which torch models run only while training) are counted too. A module
+    that never runs is listed with its params and unknown MAdds.
     """
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
-    model.eval()
+    batch = 2 if training else 1
+    model.train(training)
     names = {
         module: name
         for name, module in model.named_modules()
@@ -127,7 +149,7 @@ def measure_torch(model: Any, resolution: int, in_channels: int = 3) -> list[Mea
     hooks = [m.register_forward_pre_hook(lambda m, _args: order.append(m)) for m in names]
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
-            model(torch.zeros(1, in_channels, resolution, resolution))
+            model(torch.zeros(batch, in_channels, resolution, resolution))
     finally:
         for hook in hooks:
             hook.remove()
@@ -139,10 +161,26 @@ def measure_torch(model: Any, resolution: int, in_channels: int = 3) -> list[Mea
             continue
         seen.add(module)
         ran = module in order
-        madds = sum(flops.get(f"{root}.{names[module]}", {}).values()) // 2 if ran else None
+        flop_count = sum(flops.get(f"{root}.{names[module]}", {}).values())
+        madds = flop_count // (2 * batch) if ran else None
         params = sum(p.numel() for p in module.parameters())
         measured.append(Measured(names[module], params, madds))
     return measured
+
+
+def has_side_branch(items: list[Any]) -> bool:
+    """Whether a spec has an enabled side branch (an auxiliary head), at any depth."""
+    from complexity.containers import Concat, Repeat, Residual, Side
+
+    for item in items:
+        if isinstance(item, Side) and item.enabled:
+            return True
+        nested = (item.branches if isinstance(item, Concat)
+                  else [item.layers, item.shortcut] if isinstance(item, Residual)
+                  else [item.layers] if isinstance(item, Repeat) else [])
+        if any(has_side_branch(list(group)) for group in nested):
+            return True
+    return False
 
 
 def measure_keras(model: Any) -> list[Measured]:
