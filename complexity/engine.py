@@ -25,12 +25,17 @@ from complexity.specfile import LoadedSpec, Path_
 from complexity.width import WidthMode, WidthRule, make_divisible, scale
 
 
+MAX_ROWS = 100_000
+"""Layers a network may expand to (repeats unrolled): bounds the time any spec can take."""
+
+
 @dataclass(frozen=True)
 class Exact:
     """Channels rounded by the family's rule at a given α; sizes as they are."""
 
     alpha: Fraction
     rule: WidthRule
+    origin: int = 0
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = scale(channels, mode, self.alpha, self.rule)
@@ -55,6 +60,7 @@ class ClosedForm:
 
     alpha: Symbol = S.alpha
     rho: Symbol = S.rho
+    origin: Expr = Integer(0)
 
     def width(self, channels: int, mode: WidthMode) -> Expr:
         factor = {"fixed": Integer(1), "scaled": self.alpha, "grow_only": Max(1, self.alpha)}
@@ -131,7 +137,7 @@ def walk(
     size = input_resolution(network.resolution, rho, resolution)
     if size < 1:
         raise MbcalcError(f"input resolution round(rho·{network.resolution}) = {size} is empty")
-    walker = Walker(spec, Exact(alpha, network.width_rule), convention)
+    walker = Walker(spec, Exact(alpha, network.width_rule, network.in_channels), convention)
     walker.sequence(
         network.layers,
         Shape(network.in_channels, size, size),
@@ -183,7 +189,7 @@ class Walker:
     def __init__(self, spec: LoadedSpec, exact: Exact, convention: Convention) -> None:
         self.spec = spec
         self.exact = exact
-        self.closed = ClosedForm()
+        self.closed = ClosedForm(origin=Integer(spec.network.in_channels))
         self.convention = convention
         self.rows: list[Row] = []
         self.last = ""
@@ -219,6 +225,9 @@ class Walker:
 
     def primitive(self, layer: Primitive, x: Shape, xs: Shape, scope: Scope,
                   path: Path_) -> Pair:
+        if len(self.rows) >= MAX_ROWS:
+            raise SpecError(f"expands to more than {MAX_ROWS:,} layers",
+                            self.spec.source.locate(path))
         inside = self.last == scope.prefix or self.last.startswith(f"{scope.prefix}/")
         if layer.name is not None:
             name = self.last = scope.name(layer.name)
@@ -286,9 +295,13 @@ class Walker:
             bx = x.resized(int(x.c) // count, x.h, x.w)
             bxs = xs.resized(xs.c / count, xs.h, xs.w)
         outs: list[Pair] = []
+        outer = self.exact, self.closed
+        self.exact = replace(self.exact, origin=int(bx.c))
+        self.closed = replace(self.closed, origin=bxs.c)
         for j, branch in enumerate(block.branches):
             self.last = scope.name(f"branch{j + 1}") if scope.prefix else f"branch{j + 1}"
             outs.append(self.sequence(branch, bx, bxs, replace(scope, path=(*path, "branches", j))))
+        self.exact, self.closed = outer
         first = outs[0][0]
         for j, (y, _) in enumerate(outs[1:], 2):
             if (y.h, y.w) != (first.h, first.w):

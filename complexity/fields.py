@@ -2,11 +2,14 @@
 
 from typing import Annotated
 
-from annotated_types import Ge, Gt
+from annotated_types import Ge, Gt, Le
 from pydantic import Strict
 
-PositiveInt = Annotated[int, Strict(), Gt(0)]
-NonNegativeInt = Annotated[int, Strict(), Ge(0)]
+LARGEST = 1_000_000
+"""No channel count, kernel, stride, resolution or repeat count in a spec may exceed this."""
+
+PositiveInt = Annotated[int, Strict(), Gt(0), Le(LARGEST)]
+NonNegativeInt = Annotated[int, Strict(), Ge(0), Le(LARGEST)]
 StrictBool = Annotated[bool, Strict()]
 Size = PositiveInt | tuple[PositiveInt, PositiveInt]
 """A square size n, or [height, width]."""

@@ -29,6 +29,9 @@ Value = int | Expr
 class Context(Protocol):
     """How a walk turns spec sizes into values: exact integers, or expressions in α and ρ."""
 
+    origin: Value
+    """Channels entering the innermost enclosing concat branch (or the network)."""
+
     def width(self, channels: int, mode: WidthMode) -> Value:
         """Channels of a layer after the width multiplier."""
 
@@ -133,7 +136,8 @@ class _Outputs(_Layer):
     expansion: PositiveInt | None = None
     """Instead of ``out``: N = M·t, t times the input channels (MobileNetV2's expansion)."""
     minus_input: StrictBool = False
-    """N = out − M: a branch whose output is concatenated to its input (ShuffleNet v1, s2)."""
+    """N = out − C, C the channels entering the enclosing concat branch (or the network): the
+    last layer of a branch concatenated beside the branch's input (ShuffleNet v1, stride 2)."""
     groups: PositiveInt = 1
     bias: StrictBool = False
     width: WidthMode = "scaled"
@@ -150,9 +154,10 @@ class _Outputs(_Layer):
         assert self.out is not None  # the validator guarantees it
         n = ctx.width(self.out, self.width)
         if self.minus_input:
-            n = n - x.c
+            n = n - ctx.origin
             if isinstance(n, int) and n < 1:
-                raise LayerProblem("minus_input", f"out − in_channels = {n} leaves no channels")
+                raise LayerProblem("minus_input",
+                                   f"out − branch input channels = {n} leaves no channels")
         return n
 
     def _check_groups(self, m: Value, n: Value) -> None:
@@ -211,8 +216,15 @@ class Depthwise(_Window):
     multiplier: PositiveInt = 1
     """Depth multiplier m: output channels M·m."""
     bias: StrictBool = False
+    channels: PositiveInt | None = None
+    """Optional: the input channels this layer expects (before α); checked against its input."""
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        if self.channels is not None and isinstance(x.c, int):
+            expected = ctx.width(self.channels, "scaled")
+            if expected != x.c:
+                raise LayerProblem("channels", f"channels={expected} but the input has {x.c} "
+                                   f"channels (a depthwise conv keeps its input's channels)")
         return x.resized(x.c * self.multiplier, *self._hw(x))
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:

@@ -207,6 +207,9 @@ def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
             raise SpecError(f"--set {key}: unknown variable (this spec declares: {known})",
                             Location(source.file))
         default = declared[key]
+        if isinstance(default, dict):
+            raise SpecError(f"--set {key}: {key} follows {default.get('by')!r}; set that instead",
+                            Location(source.file))
         if type(value) is not type(default) and not (
             isinstance(default, float) and type(value) is int
         ):
@@ -223,7 +226,8 @@ def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
 
 
 def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: SourceMap) -> Any:
-    """A derived variable ``{by: other, values: {choice: value}}``: its value for ``other``."""
+    """A derived variable ``{by: other, values: {choice: value}}``: its value for ``other``;
+    a value may itself be such a table (chosen by a second variable)."""
     where = source.locate(("variables", key))
     by, choices = table.get("by"), table.get("values")
     if set(table) != {"by", "values"} or not isinstance(choices, dict):
@@ -233,7 +237,8 @@ def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: Sou
     if values[by] not in choices:
         listed = ", ".join(map(str, choices))
         raise SpecError(f"no value for {by}={values[by]!r} (choices: {listed})", where)
-    return choices[values[by]]
+    chosen = choices[values[by]]
+    return _lookup(key, chosen, values, source) if isinstance(chosen, dict) else chosen
 
 
 def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
