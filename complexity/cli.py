@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 import traceback
 from collections.abc import Callable
 from enum import Enum
@@ -346,6 +347,16 @@ def list_models(debug: Debug = False) -> None:
         typer.echo(f"{name:24} {title}")
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: usage errors too end in one line and exit code 2."""
+    try:
+        code = app(args=argv, prog_name="mbcalc", standalone_mode=False)
+    except (typer.Exit, typer.Abort) as exc:
+        code = getattr(exc, "exit_code", 1)
+    except Exception as exc:  # the option parser's usage errors (bad value, unknown option)
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        hint = " (see mbcalc --help)" if "--help" not in (argv or sys.argv) else ""
+        typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+        code = EXIT_BAD_INPUT
+    return code if isinstance(code, int) else 0

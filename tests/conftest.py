@@ -15,3 +15,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+try:
+    from hypothesis import HealthCheck, settings
+
+    # CI: a fixed seed and a bounded number of examples. Locally, for a longer hunt:
+    #   HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz.py
+    settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("long", max_examples=3000, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # hypothesis is in the test extra; without it the fuzz tests skip
+    pass
