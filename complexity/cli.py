@@ -336,6 +336,21 @@ def verify(
         raise typer.Exit(EXIT_MISMATCH)
 
 
+@app.command()
+@user_errors
+def schema(
+    output: Output = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Print the JSON Schema of a spec file (for editors that validate and complete YAML)."""
+    from complexity.spec import Network
+
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                **Network.model_json_schema(), "title": "mbcalc network spec"}
+    deliver(Format.json, output, force, text=json.dumps(document, indent=2) + "\n")
+
+
 @app.command("list")
 @user_errors
 def list_models(debug: Debug = False) -> None:

@@ -148,3 +148,15 @@ def test_bad_input_is_one_line_exit_2(args: list[str], needle: str) -> None:
     assert err.startswith("error: ") and needle in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err + out
+
+
+def test_schema_describes_every_layer_kind() -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["title"] == "mbcalc network spec"
+    kinds = {d["properties"]["kind"].get("const") for d in schema["$defs"].values()
+             if "kind" in d.get("properties", {})}
+    assert {"conv", "dw", "pw", "fc", "se", "bn", "repeat", "residual", "concat",
+            "inverted_residual", "fire"} <= kinds
+    assert schema["$defs"]["Conv"]["properties"]["out"]["description"].startswith("Output")

@@ -26,9 +26,27 @@ def _mobilenet_v2(alpha: float, shape: tuple[int, int, int], classes: int) -> An
                                           classes=classes)
 
 
+def _fixed_width(application: str) -> Callable[..., Any]:
+    """A builder for a keras.applications network without a width multiplier."""
+    def build(alpha: float, shape: tuple[int, int, int], classes: int) -> Any:
+        if alpha != 1:
+            raise MbcalcError(f"keras.applications.{application} has no width multiplier; "
+                              f"verify it at --alpha 1")
+        return getattr(keras.applications, application)(input_shape=shape, weights=None,
+                                                        classes=classes)
+    return build
+
+
 APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "mobilenet_v1": (_mobilenet, {}),
     "mobilenet_v2": (_mobilenet_v2, {}),
+    # Keras's InceptionV3 builds batch norms without γ and has no aux head.
+    "inception_v3": (_fixed_width("InceptionV3"), {"variant": "keras", "aux_logits": False}),
+    # Keras's ResNet50 is the original: stride on the first 1×1, biases on every conv.
+    "resnet50": (_fixed_width("ResNet50"), {"variant": "keras"}),
+    # Keras flattens pool5 without pooling: the spec's classifier only at 224.
+    "vgg16": (_fixed_width("VGG16"), {}),
+    "xception": (_fixed_width("Xception"), {}),
 }
 """Zoo name → (builder(alpha, input shape, classes), the spec variables Keras's variant needs)."""
 
