@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from complexity.fields import PositiveInt, Size, StrictBool
 
@@ -116,10 +116,15 @@ class InvertedResidual(_Block):
 class Bneck(_Block):
     """MobileNetV3 bneck: [pointwise expand → BN → NL] → depthwise → BN → NL → [SE] → linear
     pointwise → BN, added to the input where stride is 1 and in = out. Omit ``exp`` where the
-    expansion size equals the input (the first bneck): there is no expansion layer then."""
+    expansion size equals the input (the first bneck): there is no expansion layer then.
+    ``exp_width: from_input`` expands by exp/inp from the actual input, rounded by the width
+    rule (TF-slim, Keras), instead of rounding exp·α (torchvision)."""
 
     kind: Literal["bneck"]
     exp: PositiveInt | None = None
+    inp: PositiveInt | None = None
+    """The table's input width: what ``exp`` is relative to under ``exp_width: from_input``."""
+    exp_width: Literal["scaled", "from_input"] = "scaled"
     out: PositiveInt
     kernel: PositiveInt = 3
     stride: PositiveInt = 1
@@ -128,10 +133,17 @@ class Bneck(_Block):
     se_reduction: PositiveInt = 4
     se_divisor: PositiveInt | None = 8
 
+    @model_validator(mode="after")
+    def _inp_for_from_input(self) -> Bneck:
+        if self.exp_width == "from_input" and self.exp is not None and self.inp is None:
+            raise ValueError("exp_width: from_input needs inp (the table's input width)")
+        return self
+
     def expand(self) -> Layers:
         body: Layers = []
         if self.exp is not None:
-            body += conv_bn(self.exp, 1, act=self.act, name="expand")
+            body += conv_bn(self.exp, 1, act=self.act, name="expand", width=self.exp_width,
+                            relative_to=self.inp)
         body += dw_bn(self.kernel, self.stride, self.act, "dw")
         if self.se:
             body.append({"kind": "se", "name": "se", "reduction": self.se_reduction,

@@ -50,6 +50,9 @@ class Exact:
             raise LayerProblem("reduction", f"{channels} channels / {reduction} rounds to 0")
         return value
 
+    def relative(self, channels: Value, out: int, of: int) -> int:
+        return self.rule.round(Fraction(int(channels) * out, of))
+
     def spatial(self, size: int, fixed: bool) -> int:
         return size
 
@@ -68,6 +71,9 @@ class ClosedForm:
 
     def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Expr:
         return channels * Rational(1, reduction)
+
+    def relative(self, channels: Value, out: int, of: int) -> Expr:
+        return channels * Rational(out, of)
 
     def spatial(self, size: int, fixed: bool) -> Expr:
         return Integer(size) if fixed else self.rho * size

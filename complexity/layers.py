@@ -38,6 +38,9 @@ class Context(Protocol):
     def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Value:
         """channels / reduction, made divisible by ``divisor`` when one is given."""
 
+    def relative(self, channels: Value, out: int, of: int) -> Value:
+        """channels·out/of, rounded by the family's width rule."""
+
     def spatial(self, size: int, fixed: bool) -> Value:
         """A spatial size as it enters a formula (ρ·size in the closed form, unless fixed)."""
 
@@ -140,17 +143,27 @@ class _Outputs(_Layer):
     last layer of a branch concatenated beside the branch's input (ShuffleNet v1, stride 2)."""
     groups: PositiveInt = 1
     bias: StrictBool = False
-    width: WidthMode = "scaled"
+    width: WidthMode | Literal["from_input"] = "scaled"
+    """``from_input``: ``out`` is the width at an input of ``relative_to`` channels, so
+    N = round(M·out/relative_to) by the width rule from the actual input M (TF-slim's
+    expand_input_by_factor), instead of round(out·α)."""
+    relative_to: PositiveInt | None = None
 
     @model_validator(mode="after")
     def _one_width(self) -> _Outputs:
         if (self.out is None) == (self.expansion is None):
             raise ValueError("give exactly one of out (channels) and expansion (N = M·t)")
+        if self.width == "from_input" and (self.relative_to is None or self.out is None
+                                           or self.minus_input):
+            raise ValueError("width: from_input needs out and relative_to, and no minus_input")
         return self
 
     def _channels(self, x: Shape, ctx: Context) -> Value:
         if self.expansion is not None:
             return x.c * self.expansion
+        if self.width == "from_input":
+            assert self.out is not None and self.relative_to is not None
+            return ctx.relative(x.c, self.out, self.relative_to)
         assert self.out is not None  # the validator guarantees it
         n = ctx.width(self.out, self.width)
         if self.minus_input:
