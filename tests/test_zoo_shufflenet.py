@@ -8,6 +8,7 @@ reference-code README, from hand formulas, or from the papers; never from the en
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 import pytest
@@ -21,7 +22,7 @@ from typer.testing import CliRunner  # noqa: E402
 from complexity.cli import app  # noqa: E402
 from complexity.engine import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
-from complexity.reference.shufflenet import MODELS, V1_STAGES  # noqa: E402
+from complexity.reference.shufflenet import MODELS, V1_STAGES, v1_widths  # noqa: E402
 from complexity.symbols import BY_NAME  # noqa: E402
 from complexity.zoo import resolve  # noqa: E402
 
@@ -29,14 +30,14 @@ pytestmark = pytest.mark.reference
 
 GROUPS = [1, 2, 3, 4, 8]
 SCALES = ["0.25", "0.5", "1.0", "1.5", "2.0"]
-V1_VARIANTS = [(g, s) for g in GROUPS for s in SCALES]
+V1_GRID = [(g, s) for g in GROUPS for s in SCALES]
 V2_SIZES = ["x0_5", "x1_0", "x1_5", "x2_0"]
 RESOLUTIONS = [224, 192, 160, 128]
 
 
 def v1(groups: int = 3, scale: str = "1.0", convention: str = "paper",
        resolution: int = 224) -> Report:
-    spec = resolve("shufflenet_v1", {"variant": f"g{groups}_{scale}x"})
+    spec = resolve("shufflenet_v1", {"groups": groups, "scale": f"{scale}x"})
     return walk(spec, resolution=resolution, convention=convention)  # type: ignore[arg-type]
 
 
@@ -82,7 +83,7 @@ def test_defaults_match_the_torch_references() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("groups", "scale"), V1_VARIANTS)
+@pytest.mark.parametrize(("groups", "scale"), V1_GRID)
 def test_v1_every_groups_and_size_matches_torch(groups: int, scale: str) -> None:
     model = MODELS["shufflenet_v1"](groups=groups, scale=float(scale))
     check_against_reference(model, v1(groups, scale, "torch"), v1(groups, scale), 224)
@@ -137,16 +138,49 @@ def test_per_layer_against_torch_modules(name: str) -> None:
         assert row.madds == torch_madds(layer, torch.zeros(shape)), row.name
 
 
-def test_v1_variant_sets_groups_and_scale() -> None:
-    for groups, scale in V1_VARIANTS:
-        variables = resolve("shufflenet_v1", {"variant": f"g{groups}_{scale}x"}).network.variables
-        assert variables["groups"] == groups
-        assert Fraction(str(variables["scale"])) == Fraction(scale)
+def test_v1_nested_tables_follow_the_rounding_rule() -> None:
+    # The spec's groups → scale tables against the reference's rule (stage widths c·s to the
+    # nearest multiple of 4g, the stem to the nearest multiple of g), all 25 networks.
+    for groups, scale in V1_GRID:
+        variables = resolve("shufflenet_v1",
+                            {"groups": groups, "scale": f"{scale}x"}).network.variables
+        stem, stages = v1_widths(groups, scale)
+        got = (variables["stem"], variables["c2"], variables["c3"], variables["c4"])
+        assert got == (stem, *stages), (groups, scale)
 
 
-def test_v1_unknown_variant_names_the_choices() -> None:
-    with pytest.raises(SpecError, match=r"no value for variant='g5_1.0x' \(choices: g1_0.25x"):
-        resolve("shufflenet_v1", {"variant": "g5_1.0x"})
+def test_v1_defaults_are_g3_at_1x() -> None:
+    variables = resolve("shufflenet_v1").network.variables
+    assert (variables["groups"], variables["scale"]) == (3, "1.0x")
+    assert (variables["stem"], variables["c2"], variables["c3"], variables["c4"]) == (
+        24, *V1_STAGES[3])
+
+
+def test_v1_unknown_groups_or_scale_names_the_choices() -> None:
+    with pytest.raises(SpecError, match=r"no value for groups=5 \(choices: 1, 2, 3, 4, 8\)"):
+        resolve("shufflenet_v1", {"groups": 5})
+    with pytest.raises(SpecError, match=r"no value for scale='0.75x' \(choices: 0.25x, 0.5x"):
+        resolve("shufflenet_v1", {"scale": "0.75x"})
+    with pytest.raises(SpecError, match=r"--set scale=1.0: expected a str like the default '1.0x'"):
+        resolve("shufflenet_v1", {"scale": 1.0})
+
+
+def test_v1_widths_cannot_be_set_directly() -> None:
+    with pytest.raises(SpecError, match=r"--set c2: c2 follows .*set that instead"):
+        resolve("shufflenet_v1", {"c2": 256})
+
+
+def test_cli_sets_groups_and_scale() -> None:
+    result = CliRunner().invoke(app, ["shufflenet_v1", "--set", "groups=8", "--set", "scale=0.5x",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    data = json.loads(result.stdout)
+    model = MODELS["shufflenet_v1"](groups=8, scale=0.5)
+    weights = sum(m.weight.numel() for m in model.modules()
+                  if isinstance(m, nn.Conv2d | nn.Linear))
+    madds = torch_madds(model, torch.zeros(1, 3, 224, 224))
+    assert data["totals"] == {"params": weights, "madds": madds}, "paper convention, 224"
+    assert data["layers"][0]["output"][0] == 16, "g = 8 at 0.5×: the stem rounded up to 16"
 
 
 def test_v1_reference_rejects_sizes_it_does_not_define() -> None:
@@ -156,9 +190,9 @@ def test_v1_reference_rejects_sizes_it_does_not_define() -> None:
         MODELS["shufflenet_v1"](scale=0.75)
 
 
-def test_verify_command_passes_the_variant_to_the_reference() -> None:
-    result = CliRunner().invoke(app, ["verify", "shufflenet_v1", "--set", "variant=g8_0.5x",
-                                      "--resolution", "128"])
+def test_verify_command_passes_groups_and_scale_to_the_reference() -> None:
+    result = CliRunner().invoke(app, ["verify", "shufflenet_v1", "--set", "groups=8",
+                                      "--set", "scale=0.5x", "--resolution", "128"])
     assert result.exit_code == 0, result.stdout
     assert "all layers match" in result.stdout
 
