@@ -93,7 +93,9 @@ Resolution = Annotated[int | None, typer.Option(help="Input resolution, instead 
 Conv = Annotated[ConventionChoice, typer.Option(help="What params count (docs/conventions.md).")]
 Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
 Output = Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")]
-Force = Annotated[bool, typer.Option(help="Let --output overwrite an existing file.")]
+Force = Annotated[bool, typer.Option(help="Let --output and --plot overwrite a file.")]
+Plot = Annotated[Path | None, typer.Option(help="Also draw a picture: FILE.png or FILE.svg "
+                                                "(needs the plot extra, matplotlib).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 
@@ -127,6 +129,7 @@ def count(
         bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2).")
     ] = False,
     flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
+    plot: Plot = None,
     output: Output = None,
     force: Force = False,
     sets: Sets = None,
@@ -136,6 +139,10 @@ def count(
     from complexity.render import tables
 
     report = _walk(_spec(model, sets), alpha, rho, resolution, convention.value)
+    if plot is not None:
+        from complexity.render.plot import model_plot
+
+        model_plot(report, plot, force)
     if fmt is Format.json:
         from complexity.render.jsonout import report_json
 
@@ -198,6 +205,7 @@ def sweep(
     ] = None,
     convention: Conv = ConventionChoice.paper,
     fmt: Fmt = Format.table,
+    plot: Plot = None,
     output: Output = None,
     force: Force = False,
     sets: Sets = None,
@@ -219,6 +227,10 @@ def sweep(
     points = run_sweep(spec, parse_values("alpha", alpha),
                        parse_values("rho", rho) if rho is not None else None, sizes,
                        convention.value)
+    if plot is not None:
+        from complexity.render.plot import sweep_plot
+
+        sweep_plot(spec.network.name, points, plot, force)
     if fmt is Format.json:
         data = [{"alpha": float(p.alpha), "rho": float(p.rho), "resolution": p.resolution,
                  "params": p.params, "madds": p.madds} for p in points]

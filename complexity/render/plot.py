@@ -1,0 +1,84 @@
+"""Pictures for reports (the optional `plot` extra, matplotlib): a sweep's trade-off and where a
+model's cost goes. PNG or SVG by the file's suffix; written atomically like every --output."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from complexity.engine import Report
+from complexity.errors import MbcalcError
+from complexity.output import write_atomically
+from complexity.sweep import Point
+
+SUFFIXES = (".png", ".svg")
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise MbcalcError("--plot needs matplotlib: pip install 'mbcalc[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(figure: Any, path: Path, force: bool) -> None:
+    if path.suffix.lower() not in SUFFIXES:
+        raise MbcalcError(f"{path}: --plot writes .png or .svg files")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=path.suffix.lower()[1:], bbox_inches="tight", dpi=150)
+    write_atomically(path, buffer.getvalue(), force)
+
+
+def sweep_plot(model: str, points: list[Point], path: Path, force: bool = False) -> None:
+    """MAdds against params on log axes, one labelled point per (α, ρ), as the MobileNet
+    paper's trade-off figures."""
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 5))
+    rhos = sorted({p.resolution for p in points})
+    for resolution in rhos:
+        chosen = [p for p in points if p.resolution == resolution]
+        axes.plot([p.madds / 1e6 for p in chosen], [p.params / 1e6 for p in chosen], "o-",
+                  label=f"{resolution}×{resolution}")
+        if len(points) <= 64:
+            for p in chosen:
+                axes.annotate(f"α={float(p.alpha):g}", (p.madds / 1e6, p.params / 1e6),
+                              fontsize=7, xytext=(3, 3), textcoords="offset points")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    for axis in (axes.xaxis, axes.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
+    axes.set_xlabel("MAdds (millions)")
+    axes.set_ylabel("params (millions)")
+    axes.set_title(f"{model}: α × resolution")
+    if len(rhos) <= 12:
+        axes.legend(title="input")
+    axes.grid(True, which="both", alpha=0.3)
+    _save(figure, path, force)
+    plt.close(figure)
+
+
+def model_plot(report: Report, path: Path, force: bool = False) -> None:
+    """Two bar charts, layer by layer: MAdds and params of every layer that costs anything."""
+    plt = _pyplot()
+    rows = [r for r in report.rows if r.params or r.madds]
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(max(8, len(rows) * 0.12), 7),
+                                         sharex=True)
+    positions = range(len(rows))
+    top.bar(positions, [r.madds / 1e6 for r in rows], color="tab:blue")
+    top.set_ylabel("MAdds (millions)")
+    top.set_title(f"{report.model} — α = {float(report.alpha):g}, "
+                  f"{report.resolution}×{report.resolution}, {report.convention} convention")
+    bottom.bar(positions, [r.params / 1e6 for r in rows], color="tab:orange")
+    bottom.set_ylabel("params (millions)")
+    bottom.set_xticks(list(positions))
+    bottom.set_xticklabels([r.name for r in rows], rotation=90, fontsize=6)
+    _save(figure, path, force)
+    plt.close(figure)
