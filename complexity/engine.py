@@ -57,6 +57,12 @@ class Exact:
         return size
 
 
+@functools.lru_cache(maxsize=4)
+def _grow_only(alpha: Symbol) -> Expr:
+    """max(1, α): the width factor of a layer that only grows (built once, it is slow)."""
+    return Max(1, alpha)
+
+
 @dataclass(frozen=True)
 class ClosedForm:
     """Channels c·α and spatial sizes ρ·D, without rounding."""
@@ -66,8 +72,9 @@ class ClosedForm:
     origin: Expr = Integer(0)
 
     def width(self, channels: int, mode: WidthMode) -> Expr:
-        factor = {"fixed": Integer(1), "scaled": self.alpha, "grow_only": Max(1, self.alpha)}
-        return factor[mode] * channels
+        if mode == "fixed":
+            return Integer(channels)
+        return (_grow_only(self.alpha) if mode == "grow_only" else self.alpha) * channels
 
     def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Expr:
         return channels * Rational(1, reduction)
@@ -133,8 +140,10 @@ def walk(
     rho: Fraction | None = None,
     resolution: int | None = None,
     convention: Convention = "paper",
+    closed: bool = True,
 ) -> Report:
-    """Cost every layer of ``spec`` at α and the input resolution; totals exact and closed-form."""
+    """Cost every layer of ``spec`` at α and the input resolution; totals exact and (unless
+    ``closed`` is false, as in sweeps) closed-form."""
     network = spec.network
     if alpha <= 0:
         raise MbcalcError(f"alpha must be positive, got {alpha}")
@@ -143,11 +152,14 @@ def walk(
     size = input_resolution(network.resolution, rho, resolution)
     if size < 1:
         raise MbcalcError(f"input resolution round(rho·{network.resolution}) = {size} is empty")
-    walker = Walker(spec, Exact(alpha, network.width_rule, network.in_channels), convention)
+    walker = Walker(spec, Exact(alpha, network.width_rule, network.in_channels), convention,
+                    closed)
+    start = Shape(network.in_channels, size, size)
     walker.sequence(
         network.layers,
-        Shape(network.in_channels, size, size),
-        Shape(Integer(network.in_channels), network.resolution, network.resolution),
+        start,
+        Shape(Integer(network.in_channels), network.resolution, network.resolution)
+        if closed else start,
         Scope(path=("layers",)),
     )
     rows = walker.rows
@@ -161,8 +173,8 @@ def walk(
         rows=rows,
         params=sum(r.params for r in rows),
         madds=sum(r.madds for r in rows),
-        params_closed=expand(Add(*(r.params_closed for r in rows))),
-        madds_closed=expand(Add(*(r.madds_closed for r in rows))),
+        params_closed=expand(Add(*(r.params_closed for r in rows))) if closed else Integer(0),
+        madds_closed=expand(Add(*(r.madds_closed for r in rows))) if closed else Integer(0),
     )
 
 
@@ -192,9 +204,12 @@ Pair = tuple[Shape, Shape]
 class Walker:
     """Walks items in order, passing shapes along and appending one row per layer."""
 
-    def __init__(self, spec: LoadedSpec, exact: Exact, convention: Convention) -> None:
+    def __init__(self, spec: LoadedSpec, exact: Exact, convention: Convention,
+                 closed: bool = True) -> None:
         self.spec = spec
         self.exact = exact
+        self.with_closed = closed
+        """False: skip the closed-form walk (the second shape in each Pair is the exact one)."""
         self.closed = ClosedForm(origin=Integer(spec.network.in_channels))
         self.convention = convention
         self.rows: list[Row] = []
@@ -243,9 +258,15 @@ class Walker:
             label = getattr(layer, "fn", layer.kind)
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
         try:
-            y, ys = layer.out_shape(x, self.exact), layer.out_shape(xs, self.closed)
+            y = layer.out_shape(x, self.exact)
             cost = layer.cost(x, y, self.exact, self.convention)
-            closed_cost = layer.cost(xs, ys, self.closed, self.convention)
+            if self.with_closed:
+                ys = layer.out_shape(xs, self.closed)
+                closed_cost = layer.cost(xs, ys, self.closed, self.convention)
+                params_closed = closed_cost.params.xreplace(closed_cost.values)
+                madds_closed = closed_cost.madds.xreplace(closed_cost.values)
+            else:
+                ys, params_closed, madds_closed = y, Integer(0), Integer(0)
         except LayerProblem as problem:
             raise self.fail(problem, path, name) from None
         values = {k: int(v) for k, v in cost.values.items()}
@@ -260,8 +281,8 @@ class Walker:
             values=values,
             params=evaluate(cost.params, values),
             madds=evaluate(cost.madds, values),
-            params_closed=closed_cost.params.xreplace(closed_cost.values),
-            madds_closed=closed_cost.madds.xreplace(closed_cost.values),
+            params_closed=params_closed,
+            madds_closed=madds_closed,
         ))
         return y, ys
 
@@ -299,11 +320,12 @@ class Walker:
                     "split", f"cannot split {x.c} channels into {count} equal branches"
                 ), path, scope.prefix or self.last)
             bx = x.resized(int(x.c) // count, x.h, x.w)
-            bxs = xs.resized(xs.c / count, xs.h, xs.w)
+            bxs = xs.resized(xs.c / count, xs.h, xs.w) if self.with_closed else bx
         outs: list[Pair] = []
         outer = self.exact, self.closed
         self.exact = replace(self.exact, origin=int(bx.c))
-        self.closed = replace(self.closed, origin=bxs.c)
+        if self.with_closed:
+            self.closed = replace(self.closed, origin=bxs.c)
         for j, branch in enumerate(block.branches):
             self.last = scope.name(f"branch{j + 1}") if scope.prefix else f"branch{j + 1}"
             outs.append(self.sequence(branch, bx, bxs, replace(scope, path=(*path, "branches", j))))
@@ -315,7 +337,8 @@ class Walker:
                     "branches", f"concat: branch {j} gives {y.h}×{y.w} but branch 1 gives "
                     f"{first.h}×{first.w}"), path, scope.prefix or self.last)
         y = first.resized(sum(int(o[0].c) for o in outs), first.h, first.w)
-        ys = outs[0][1].resized(Add(*(o[1].c for o in outs)), outs[0][1].h, outs[0][1].w)
+        ys = (outs[0][1].resized(Add(*(o[1].c for o in outs)), outs[0][1].h, outs[0][1].w)
+              if self.with_closed else y)
         self.merge_row("concat", scope, x, y)
         return y, ys
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from complexity.engine import walk
+from complexity.engine import Report, Row, input_resolution, walk
 from complexity.errors import MbcalcError
 from complexity.layers import Convention
 from complexity.specfile import LoadedSpec
@@ -46,17 +46,77 @@ def parse_values(option: str, text: str) -> list[Fraction]:
 
 
 def sweep(spec: LoadedSpec, alphas: list[Fraction], rhos: list[Fraction] | None = None,
-          resolutions: list[int] | None = None, convention: Convention = "paper") -> list[Point]:
-    """Totals over the grid α × ρ (or α × resolution), α varying slowest."""
-    columns: list[tuple[Fraction | None, int | None]] = (
-        [(None, r) for r in resolutions] if resolutions else [(r, None) for r in rhos or [None]]  # type: ignore[misc]
-    )
+          resolutions: list[int] | None = None, convention: Convention = "paper",
+          compiled: bool = True) -> list[Point]:
+    """Totals over the grid α × ρ (or α × resolution), α varying slowest.
+
+    ``compiled`` walks the network once per α and once per resolution instead of once per
+    point, and combines them exactly (see ``_combine``); the result is the same integers.
+    """
+    base = spec.network.resolution
+    sizes = resolutions or [input_resolution(base, rho, None) for rho in rhos or [None]]
+    columns = [(Fraction(r, base) if resolutions else rho, r)
+               for rho, r in zip(rhos or [None] * len(sizes), sizes, strict=True)]
     if len(alphas) * len(columns) > MAX_POINTS:
         raise MbcalcError(f"a sweep is at most {MAX_POINTS:,} points")
+    if compiled and len(alphas) * len(columns) > 1:
+        return _combine(spec, alphas, columns, convention)
+    return [_point(walk(spec, alpha, None, r, convention, closed=False), alpha, rho)
+            for alpha in alphas for rho, r in columns]
+
+
+def _point(report: Report, alpha: Fraction, rho: Fraction | None) -> Point:
+    return Point(alpha, report.rho if rho is None else rho, report.resolution, report.params,
+                 report.madds)
+
+
+def _spatial(row: Row) -> int:
+    """The spatial factor of a row's MAdds: D_F² or H_out·W_out, 1 where there is none."""
+    values = {s.name: v for s, v in row.values.items()}
+    if "D_F" in values:
+        return values["D_F"] ** 2
+    return values.get("H_out", 1) * values.get("W_out", 1)
+
+
+def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fraction | None, int]],
+             convention: Convention) -> list[Point]:
+    """Every layer's MAdds is (channel part, from α) × (spatial part, from the resolution), and
+    its params come from α alone: so one walk per α (at the first resolution) and one per
+    resolution (at α = 1) give every point. Where that does not hold for a network or an α —
+    a layer whose params change with the resolution (flatten into fc), or a layer that exists
+    at some settings only — those points are walked one by one."""
+    first, base = columns[0][1], spec.network.resolution
+
+    def rows(alpha: Fraction, resolution: int) -> dict[str, Row] | None:
+        try:
+            report = walk(spec, alpha, None, resolution, convention, closed=False)
+        except MbcalcError:
+            return None
+        named = {row.name: row for row in report.rows}
+        return named if len(named) == len(report.rows) else None
+
+    reference = rows(Fraction(1), first)
+    spatial: dict[int, dict[str, int] | None] = {}
+    for _, resolution in columns:
+        walked = rows(Fraction(1), resolution)
+        separable = (reference is not None and walked is not None
+                     and walked.keys() == reference.keys()
+                     and all(walked[n].params == reference[n].params for n in walked))
+        spatial[resolution] = {n: _spatial(r) for n, r in walked.items()} if separable else None
     points = []
     for alpha in alphas:
+        at_alpha = rows(alpha, first)
+        usable = at_alpha is not None and reference is not None and \
+            at_alpha.keys() == reference.keys() and spatial[first] is not None
         for rho, resolution in columns:
-            report = walk(spec, alpha, rho, resolution, convention)
-            points.append(Point(alpha, report.rho, report.resolution, report.params,
-                                report.madds))
+            factors = spatial[resolution]
+            if not usable or factors is None:
+                points.append(_point(walk(spec, alpha, None, resolution, convention,
+                                          closed=False), alpha, rho))
+                continue
+            assert at_alpha is not None and spatial[first] is not None
+            params = sum(r.params for r in at_alpha.values())
+            madds = sum(r.madds // spatial[first][n] * factors[n] for n, r in at_alpha.items())
+            points.append(Point(alpha, Fraction(resolution, base) if rho is None else rho,
+                                resolution, params, madds))
     return points

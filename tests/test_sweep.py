@@ -64,3 +64,30 @@ def test_unreachable_budget() -> None:
         solve_alpha(resolve("mobilenet_v1"), "params", 10)
     with pytest.raises(MbcalcError, match="do not depend on"):
         solve_resolution(resolve("mobilenet_v1"), "params", 10**6, Fraction(1))
+
+
+GRID_ALPHAS = [Fraction(a) for a in ("0.35", "0.5", "0.6", "0.745", "0.75", "1", "1.3")]
+GRID_RHOS = [Fraction(r) for r in ("0.5", "0.714", "1")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", __import__("complexity.zoo", fromlist=["zoo_names"]).zoo_names())
+def test_compiled_sweep_equals_plain_walks(name: str) -> None:
+    # α = 0.745 flips MobileNetV2's make-divisible rounding; 0.6 breaks some grouped convs
+    # (those points fall back to plain walks, or fail in both paths alike).
+    spec = resolve(name)
+    alphas = GRID_ALPHAS
+    try:
+        fast = sweep(spec, alphas, GRID_RHOS)
+    except MbcalcError as exc:
+        with pytest.raises(MbcalcError, match=str(exc)[:20]):
+            sweep(spec, alphas, GRID_RHOS, compiled=False)
+        return
+    plain = sweep(spec, alphas, GRID_RHOS, compiled=False)
+    assert fast == plain
+
+
+def test_compiled_sweep_equals_plain_walks_quick() -> None:
+    spec = resolve("mobilenet_v2")
+    assert sweep(spec, GRID_ALPHAS, GRID_RHOS) == sweep(spec, GRID_ALPHAS, GRID_RHOS,
+                                                        compiled=False)
