@@ -38,7 +38,7 @@ def dw_bn(kernel: Size = 3, stride: Size = 1, act: str = "relu", name: str | Non
 
 
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = None
 

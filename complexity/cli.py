@@ -356,11 +356,9 @@ def schema(
     debug: Debug = False,
 ) -> None:
     """Print the JSON Schema of a spec file (for editors that validate and complete YAML)."""
-    from complexity.spec import Network
+    from complexity.schema import spec_schema
 
-    document = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                **Network.model_json_schema(), "title": "mbcalc network spec"}
-    deliver(Format.json, output, force, text=json.dumps(document, indent=2) + "\n")
+    deliver(Format.json, output, force, text=json.dumps(spec_schema(), indent=2) + "\n")
 
 
 @app.command("list")

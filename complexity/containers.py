@@ -16,7 +16,7 @@ from complexity.layers import Primitive
 
 
 class _Container(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = None
     """Prefix of the rows inside (``b3/expand``)."""

@@ -18,7 +18,7 @@ _REFERENCE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")
 class Network(BaseModel):
     """A whole network: its input, its α rounding rule, and its layers in order."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     """Short name, as on the command line (``mobilenet_v1``)."""
