@@ -7,7 +7,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -25,13 +25,13 @@ EXIT_MISMATCH = 3
 """``mbcalc verify``: the spec and the real model disagree."""
 
 
-class ConventionChoice(str, Enum):
+class ConventionChoice(StrEnum):
     paper = "paper"
     torch = "torch"
     keras = "keras"
 
 
-class Framework(str, Enum):
+class Framework(StrEnum):
     torch = "torch"
     keras = "keras"
 
@@ -177,7 +177,8 @@ def compare(
     debug: Debug = False,
 ) -> None:
     """Cost one layer as a standard conv and as its cheaper designs, side by side."""
-    from complexity.compare import Problem, compare as run_compare, scaled
+    from complexity.compare import Problem, scaled
+    from complexity.compare import compare as run_compare
     from complexity.render.comparisons import compare_table
 
     problem = scaled(Problem(cin, cout, kernel, size, stride, groups, expansion),
@@ -213,7 +214,8 @@ def sweep(
 ) -> None:
     """Totals over a grid of α × ρ (or α × resolution)."""
     from complexity.render.sweeps import sweep_table
-    from complexity.sweep import parse_values, sweep as run_sweep
+    from complexity.sweep import parse_values
+    from complexity.sweep import sweep as run_sweep
 
     if rho is not None and resolution is not None:
         raise MbcalcError("give --rho or --resolution, not both")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from complexity.render.tables import Table
@@ -13,7 +13,7 @@ FILE_WIDTH = 120
 """Width of terminal tables written to a file."""
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     markdown = "markdown"
     csv = "csv"

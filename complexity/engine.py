@@ -16,14 +16,13 @@ from pydantic import TypeAdapter
 from sympy import Add, Expr, Integer, Max, Rational, Symbol, expand
 
 from complexity import symbols as S
-from complexity.errors import LayerProblem, MbcalcError, SpecError
 from complexity.blocks import Block
 from complexity.containers import Concat, Item, Repeat, Residual, Side
-from complexity.layers import Context, Convention, Primitive, Value
+from complexity.errors import LayerProblem, MbcalcError, SpecError
+from complexity.layers import Convention, Primitive, Value
 from complexity.shapes import Shape
 from complexity.specfile import LoadedSpec, Path_
 from complexity.width import WidthMode, WidthRule, make_divisible, scale
-
 
 MAX_ROWS = 100_000
 """Layers a network may expand to (repeats unrolled): bounds the time any spec can take."""

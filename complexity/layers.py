@@ -262,7 +262,8 @@ class FullyConnected(_Layer):
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         if (x.h, x.w) != (1, 1):
             raise LayerProblem(
-                "kind", f"fc needs a 1×1 input, got {x.h}×{x.w}: add flatten or global_pool before it"
+                "kind",
+                f"fc needs a 1×1 input, got {x.h}×{x.w}: add flatten or global_pool before it",
             )
         return Shape(ctx.width(self.out, self.width), 1, 1, fixed=True)
 
@@ -365,7 +366,8 @@ class Flatten(_Layer):
     kind: Literal["flatten"]
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
-        return Shape(x.c * ctx.spatial(x.h, x.fixed) * ctx.spatial(x.w, x.fixed), 1, 1, fixed=True)
+        flat = x.c * ctx.spatial(x.h, x.fixed) * ctx.spatial(x.w, x.fixed)
+        return Shape(flat, 1, 1, fixed=True)
 
 
 class Dropout(_Layer):

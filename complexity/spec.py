@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complexity.fields import PositiveInt
 from complexity.containers import Item
+from complexity.fields import PositiveInt
 from complexity.width import WidthRule
 
 VariableValue = bool | int | float | str

@@ -215,7 +215,8 @@ def torch_model(name: str, alpha: float, variables: dict[str, Any]) -> Any:
 
         builders = torch_builders()
     except ImportError as exc:
-        raise MbcalcError(f"mbcalc verify needs torch ({exc.name} is missing): {INSTALL_HINT}")
+        raise MbcalcError(
+            f"mbcalc verify needs torch ({exc.name} is missing): {INSTALL_HINT}") from None
     if name not in builders:
         known = ", ".join(sorted(builders))
         raise MbcalcError(f"no torch reference model for '{name}' (there are: {known})")
@@ -235,5 +236,5 @@ def keras_model(name: str, alpha: float, resolution: int, variables: dict[str, A
         from complexity.reference.keras_apps import build
     except ImportError as exc:
         raise MbcalcError(f"mbcalc verify --framework keras needs keras ({exc.name} is "
-                          f"missing): {INSTALL_HINT}")
+                          f"missing): {INSTALL_HINT}") from None
     return build(name, alpha, resolution, variables)

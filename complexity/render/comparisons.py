@@ -1,4 +1,4 @@
-"""Tables that set things side by side: conv variants (``compare``) and spec vs model (``verify``)."""
+"""Tables that set things side by side: conv variants (``compare``), spec vs model (``verify``)."""
 
 from __future__ import annotations
 

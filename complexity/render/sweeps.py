@@ -31,8 +31,9 @@ def formula_table(report: Report, solution: Solution | None = None) -> Table:
         ["params", closed(report.params_closed)],
         ["MAdds", closed(report.madds_closed)],
     ]
-    notes = ["Unrounded: exact wherever no channel or spatial size is rounded (always at α = ρ = 1);"
-             " the exact counts at other settings come from `mbcalc MODEL --alpha A --rho R`."]
+    notes = ["Unrounded: exact wherever no channel or spatial size is rounded (always at "
+             "α = ρ = 1); the exact counts at other settings come from "
+             "`mbcalc MODEL --alpha A --rho R`."]
     if solution is not None:
         notes.append(solution_text(solution))
     return Table(title=f"{report.model} — closed form in α and ρ ({report.convention} convention)",

@@ -9,8 +9,8 @@ from sympy import Expr
 from complexity.breakdown import by_kind
 from complexity.engine import Report, Row
 from complexity.render.formula import closed, pretty
-from complexity.shapes import Shape
 from complexity.render.numbers import decimal, megabytes, percent, readable, short
+from complexity.shapes import Shape
 
 Cell = str | int
 
