@@ -183,10 +183,52 @@ def has_side_branch(items: list[Any]) -> bool:
     return False
 
 
+def _run_order(model: Any) -> list[Any]:
+    """A functional Keras model's layers in the order a forward pass runs them: post-order from
+    the outputs, each layer's inputs in their order (a concat's branches left to right), the
+    longer input of an add (the body) before the shorter (the shortcut). ``model.layers``
+    sorts by graph depth instead, interleaving parallel branches."""
+    depths: dict[tuple[int, int], int] = {}
+
+    def history(tensor: Any) -> tuple[Any, Any]:
+        layer, node_index, _ = tensor._keras_history
+        return layer, layer._inbound_nodes[node_index]
+
+    def depth(tensor: Any) -> int:
+        layer, node = history(tensor)
+        key = (id(layer), id(node))
+        if key not in depths:
+            depths[key] = 1 + max((depth(t) for t in node.input_tensors), default=0)
+        return depths[key]
+
+    seen: set[int] = set()
+    order: list[Any] = []
+
+    def visit(tensor: Any) -> None:
+        layer, node = history(tensor)
+        if id(layer) in seen:
+            return
+        inputs = list(node.input_tensors)
+        if type(layer).__name__ == "Add":
+            inputs.sort(key=lambda t: -depth(t))
+        for t in inputs:
+            visit(t)
+        seen.add(id(layer))
+        order.append(layer)
+
+    for output in model.outputs:
+        visit(output)
+    return order
+
+
 def measure_keras(model: Any) -> list[Measured]:
-    """Layers with parameters, in the model's order; a separable conv as its two halves."""
+    """Layers with parameters, in the order they run; a separable conv as its two halves."""
+    try:
+        layers = _run_order(model)
+    except (AttributeError, IndexError, TypeError):
+        layers = list(model.layers)  # not a functional graph we can follow
     measured = []
-    for layer in model.layers:
+    for layer in layers:
         params = layer.count_params() if layer.built else 0
         if not params:
             continue

@@ -83,3 +83,15 @@ def test_unknown_reference_is_a_clear_error(tmp_path: Path) -> None:
     spec.write_text("name: mine\nlayers:\n  - {kind: conv, out: 8, kernel: 3}\n")
     result = runner.invoke(app, ["verify", str(spec)])
     assert result.exit_code == 2 and "no torch reference model for 'mine'" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "sets"), [
+    ("vgg16", []), ("xception", []), ("resnet50", ["--set", "variant=keras"]),
+    ("inception_v3", ["--set", "variant=keras"]), ("mobilenet_v2", []),
+])
+def test_keras_applications_pair_layer_by_layer(name: str, sets: list[str]) -> None:
+    pytest.importorskip("keras")
+    result = runner.invoke(app, ["verify", name, "--framework", "keras", *sets])
+    assert result.exit_code == 0, result.stdout[-3000:]
+    assert "all layers match" in result.stdout

@@ -20,6 +20,7 @@ torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from complexity import symbols as S  # noqa: E402
 from complexity.engine import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
 from complexity.reference.classic import MODELS, alexnet_2012  # noqa: E402
@@ -28,12 +29,16 @@ from complexity.zoo import resolve  # noqa: E402
 pytestmark = pytest.mark.reference
 
 SQUEEZENETS = ["squeezenet1_0", "squeezenet1_1"]
-FIXED_224 = ["alexnet", "vgg16"]
-"""Their classifier takes a 6×6 (7×7) map: the specs hold at 224 only (see the spec headers)."""
-NAMES = SQUEEZENETS + FIXED_224
+ADAPTIVE = ["alexnet", "vgg16"]
+"""An adaptive average pool to 6×6 (7×7) before the classifier, as in torchvision: fc6 has
+9216 (25088) inputs at every resolution."""
+NAMES = SQUEEZENETS + ADAPTIVE
 CLASSES = [1000, 10]
 GRID = [(name, r, c) for name in SQUEEZENETS for r in (224, 192, 160, 128) for c in CLASSES]
-GRID += [(name, 224, c) for name in FIXED_224 for c in CLASSES]
+GRID += [(name, r, c) for name in ADAPTIVE for r in (224, 192, 256, 160) for c in CLASSES]
+MIN_SIZE = {"alexnet": 63, "vgg16": 32}
+"""torchvision's ``min_size`` in the weights' metadata: the smallest input whose pool5 is not
+empty (1×1)."""
 
 
 def engine(name: str, resolution: int = 224, convention: str = "torch",
@@ -105,25 +110,28 @@ def test_grid_matches_torch(name: str, resolution: int, classes: int) -> None:
     check_against_torch(name, resolution, classes)
 
 
-@pytest.mark.parametrize("name", ["squeezenet1_1", "alexnet"])
-def test_per_layer_against_torch_modules(name: str) -> None:
-    """Each costed row is one conv or linear module, in order, with its params and MAdds; the
-    fc6 row (a 6×6 conv in the spec) is torchvision's Linear(9216, 4096), count for count."""
+@pytest.mark.parametrize(("name", "resolution"),
+                         [("squeezenet1_1", 224), ("alexnet", 224), ("alexnet", 256)])
+def test_per_layer_against_torch_modules(name: str, resolution: int) -> None:
+    """Each costed row is one conv or linear module, in order, with its params and MAdds; fc6
+    is torchvision's Linear(9216, 4096) at 256 too, where the adaptive pool takes pool5's 7×7
+    to 6×6."""
     model = build(name).eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
     inputs: dict[nn.Module, torch.Size] = {}
     hooks = [m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
              for m in layers]
     with torch.no_grad():
-        model(torch.zeros(1, 3, 224, 224))
+        model(torch.zeros(1, 3, resolution, resolution))
     for hook in hooks:
         hook.remove()
 
-    rows = [r for r in engine(name).rows if r.madds]
+    rows = [r for r in engine(name, resolution).rows if r.madds]
     assert len(rows) == len(layers)
     for row, layer in zip(rows, layers, strict=True):
         shape = inputs[layer]
         c, h, w = row.input.as_list()
+        assert (row.kind == "fc") == isinstance(layer, nn.Linear), row.name
         assert c * h * w == shape[1:].numel(), f"{row.name}: input size"
         assert row.params == numel(layer), f"{row.name}: weight.numel() + bias.numel()"
         madds = torch_madds(layer, torch.zeros(shape))
@@ -133,28 +141,61 @@ def test_per_layer_against_torch_modules(name: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("classes", CLASSES)
 def test_vgg16_matches_keras_params(classes: int) -> None:
+    # Keras flattens pool5 without an adaptive pool: its Dense(4096) has 512·7·7 inputs only
+    # at 224, so only there does Keras's VGG16 equal the spec (and torchvision's).
     keras = pytest.importorskip("keras")
-    model = keras.applications.VGG16(weights=None, input_shape=(224, 224, 3), classes=classes)
+    from complexity.reference.keras_apps import build as keras_build
+    from complexity.verify import measure_keras, verify
+
+    # keras.applications.VGG16(weights=None, input_shape=(224, 224, 3), classes=classes)
+    model = keras_build("vgg16", 1.0, 224, {"classes": classes})
     try:
         expected = model.count_params()
+        fc1 = model.get_layer("fc1").count_params()
+        measured = measure_keras(model)
     finally:
         del model
         keras.backend.clear_session()
-    assert engine("vgg16", 224, "keras", classes).params == expected, (
+    report = engine("vgg16", 224, "keras", classes)
+    assert report.params == expected, (
         "keras params = conv and dense weights + biases (no batch norm)"
     )
+    assert fc1 == 25088 * 4096 + 4096
+    assert verify(report, measured).ok, "mbcalc verify vgg16 --framework keras: every layer"
 
 
-@pytest.mark.parametrize("name", FIXED_224)
-@pytest.mark.parametrize(("resolution", "problem"), [
-    (192, "kernel reach"),  # the map before fc6 is smaller than its 6×6 (7×7) kernel
-    (256, "fc needs a 1×1 input"),  # fc6 gives 2×2, which fc7 refuses
-])
-def test_fixed_224_networks_refuse_other_resolutions(name: str, resolution: int,
-                                                     problem: str) -> None:
-    with pytest.raises(SpecError, match=problem) as caught:
-        engine(name, resolution)
-    assert "(fc6)" in str(caught.value) or "(fc7)" in str(caught.value)
+@pytest.mark.parametrize("name", ADAPTIVE)
+def test_classifier_does_not_depend_on_the_resolution(name: str) -> None:
+    """fc6 is a Linear on the adaptive pool's 6×6 (7×7) map at every input: the same row, under
+    "Fully Connected", and in the closed form without ρ."""
+    side = {"alexnet": 6, "vgg16": 7}[name]
+    fc6_inputs = 256 * 6 * 6 if name == "alexnet" else 512 * 7 * 7
+    for resolution in (224, 160, 256, MIN_SIZE[name]):
+        rows = {r.name: r for r in engine(name, resolution, "paper").rows}
+        pool = rows["avgpool"]
+        assert pool.kind == "adaptive_pool" and (pool.output.h, pool.output.w) == (side, side)
+        assert pool.madds == pool.params == 0, "torch's FlopCounterMode counts none either"
+        fc6 = rows["fc6"]
+        assert (fc6.kind, fc6.category) == ("fc", "Fully Connected")
+        assert fc6.input.as_list() == [fc6_inputs, 1, 1]
+        assert fc6.params == fc6.madds == fc6_inputs * 4096
+    report = engine(name, 192, "paper")
+    fcs = [r for r in report.rows if r.madds and r.category == "Fully Connected"]
+    assert [r.name for r in fcs] == ["fc6", "fc7", "fc8"]
+    assert all(r.kind == "conv" for r in report.rows if r.madds and r not in fcs)
+    for row in fcs:
+        assert S.rho not in row.madds_closed.free_symbols, row.name
+    assert fcs[0].madds_closed == fc6_inputs * 4096 * S.alpha**2
+
+
+@pytest.mark.parametrize("name", ADAPTIVE)
+def test_smallest_input_is_torchvisions_min_size(name: str) -> None:
+    smallest = MIN_SIZE[name]
+    check_against_torch(name, smallest, 10)
+    with pytest.raises(SpecError, match="pool5"):
+        engine(name, smallest - 1)
+    with torch.no_grad(), pytest.raises(RuntimeError):
+        build(name, 10).eval()(torch.zeros(1, 3, smallest - 1, smallest - 1))
 
 
 # --- The papers' printed figures --------------------------------------------------------------
@@ -224,7 +265,7 @@ def test_mobilenet_paper_table_8_vgg16() -> None:
     assert printed(report.params, 10**6) == 138_000_000
     # 15,300M is the 13 conv layers alone (15,346,630,656); the three fully connected layers
     # add 123,633,664, and the whole network's 15,470,264,320 prints as 15,500M.
-    convs = sum(r.madds for r in report.rows if r.kind == "conv" and r.name != "fc6")
+    convs = sum(r.madds for r in report.rows if r.kind == "conv")
     assert convs == report.madds - (25088 * 4096 + 4096 * 4096 + 4096 * 1000)
     assert printed(convs, 10**8) == 15_300_000_000
     assert printed(report.madds, 10**8) == 15_500_000_000

@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "torch")  # before anything imports keras
 
 import math  # noqa: E402
+import re  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
 import pytest  # noqa: E402
@@ -23,6 +24,7 @@ torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from complexity import symbols as S  # noqa: E402
 from complexity.engine import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
 from complexity.reference.inception import googlenet, inception_v3  # noqa: E402
@@ -32,12 +34,12 @@ pytestmark = pytest.mark.reference
 
 
 def engine(model: str, resolution: int | None = None, convention: str = "torch",
-           **variables: int | bool) -> Report:
+           **variables: int | bool | str) -> Report:
     return walk(resolve(model, dict(variables)), resolution=resolution,
                 convention=convention)  # type: ignore[arg-type]
 
 
-def reference(model: str, **variables: int | bool) -> nn.Module:
+def reference(model: str, **variables: int | bool | str) -> nn.Module:
     return googlenet(**variables) if model == "googlenet" else inception_v3(**variables)  # type: ignore[arg-type]
 
 
@@ -66,7 +68,7 @@ def torch_madds(module: nn.Module, resolution: int, aux: bool) -> int:
     return flops // (2 * batch)
 
 
-def check_against_torch(model: str, resolution: int, **variables: int | bool) -> None:
+def check_against_torch(model: str, resolution: int, **variables: int | bool | str) -> None:
     aux = bool(variables.get("aux_logits"))
     net = reference(model, **variables)
     report = engine(model, resolution, "torch", **variables)
@@ -93,24 +95,32 @@ def test_googlenet_matches_torch(aux_logits: bool, k5: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("aux_logits", "resolution"),
+    ("aux_logits", "resolution", "variant"),
     [
-        (True, 299), (False, 299), (False, 342),
+        (True, 299, "torchvision"), (False, 299, "torchvision"), (False, 342, "torchvision"),
         # With the aux head: Mixed_6e must be at least 17×17 (inputs from 299 up); at 342
         # it is 19×19 (pool → 5×5, conv1 → 1×1), at 363 21×21 (pool → 6×6, conv1 → 2×2,
         # which the head's global pool, torchvision's adaptive pool, averages).
-        (True, 342), (True, 363),
+        (True, 342, "torchvision"), (True, 363, "torchvision"),
+        # Keras's batch norms (no γ), in torch: every BatchNorm2d without its weight (with the
+        # aux head too: test_keras_variant_drops_one_gamma_per_batch_norm_channel).
+        (False, 299, "keras"),
     ],
 )
-def test_inception_v3_matches_torch(aux_logits: bool, resolution: int) -> None:
-    check_against_torch("inception_v3", resolution, classes=10, aux_logits=aux_logits)
+def test_inception_v3_matches_torch(aux_logits: bool, resolution: int, variant: str) -> None:
+    check_against_torch("inception_v3", resolution, classes=10, aux_logits=aux_logits,
+                        variant=variant)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("resolution", [15, 160, 299])
-def test_googlenet_without_aux_matches_torch_at_other_resolutions(resolution: int) -> None:
-    # 15 is torchvision's min_size for googlenet: every ceil-mode pool still has a window.
-    check_against_torch("googlenet", resolution, classes=10, aux_logits=False)
+@pytest.mark.parametrize("aux_logits", [False, True])
+@pytest.mark.parametrize("resolution", [15, 160, 271, 299])
+def test_googlenet_matches_torch_at_other_resolutions(resolution: int, aux_logits: bool) -> None:
+    # 15 is torchvision's min_size for googlenet: every ceil-mode pool still has a window, and
+    # 4a's map is 1×1, which the aux heads' adaptive pool repeats to 4×4. At 271 and 299
+    # (4a 17×17, 18×18) it averages overlapping 5×5 windows into 4×4 (the paper's 5×5/3 pool
+    # would give 5×5).
+    check_against_torch("googlenet", resolution, classes=10, aux_logits=aux_logits)
 
 
 # Layer by layer: kernels, strides, paddings and branch order ------------------------------
@@ -194,7 +204,8 @@ def test_torchvision_constructor_counts() -> None:
 def test_defaults_are_the_inference_networks() -> None:
     spec = resolve("googlenet").network
     assert spec.variables == {"classes": 1000, "aux_logits": False, "k5": 3}
-    assert resolve("inception_v3").network.variables == {"classes": 1000, "aux_logits": False}
+    assert resolve("inception_v3").network.variables == {
+        "classes": 1000, "aux_logits": False, "variant": "torchvision", "bn_scale": True}
     assert not any("aux" in r.name.lower() for r in engine("googlenet").rows)
     assert not any("aux" in r.name.lower() for r in engine("inception_v3").rows)
 
@@ -273,17 +284,29 @@ def test_inception_v3_paper_abstract() -> None:
 # The auxiliary heads' input sizes ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("resolution", [222, 223, 270, 271])
-def test_googlenet_aux_pool_is_torchvisions_only_for_4a_14_to_16(resolution: int) -> None:
-    # torchvision pools the aux input adaptively to 4×4 at any size; the spec's 5×5/3 average
-    # pool gives 4×4 only from a 14-, 15- or 16-wide 4a map (inputs 223 to 270).
+@pytest.mark.parametrize("resolution", [15, 160, 222, 223, 270, 271, 299])
+def test_googlenet_aux_heads_pool_adaptively_to_4x4(resolution: int) -> None:
+    # torchvision pools the aux input with adaptive_avg_pool2d to 4×4 at any size, so fc1 has
+    # 128·4·4 = 2048 inputs and the params do not depend on the input. (The paper's 5×5/3
+    # average pool gives 4×4 only from a 14- to 16-wide 4a map: inputs 223 to 270.)
     report = engine("googlenet", resolution, aux_logits=True, k5=3)
-    pool = next(r for r in report.rows if r.name == "aux1/pool")
-    grid = pool.input.h  # 4a's output
-    expected = numel(googlenet(aux_logits=True))
-    fc1_inputs = 128 * pool.output.h * pool.output.w
-    assert (report.params == expected) == (14 <= grid <= 16)
-    assert report.params - expected == 2 * (fc1_inputs - 2048) * 1024, "fc1 of both heads"
+    assert report.params == numel(googlenet(aux_logits=True)) == 13_004_888
+    for head in ("aux1", "aux2"):
+        rows = {r.name: r for r in report.rows if r.name.startswith(head + "/")}
+        pool = rows[f"{head}/pool"]
+        assert pool.kind == "adaptive_pool"
+        assert (pool.output.h, pool.output.w) == (4, 4)
+        assert rows[f"{head}/fc1"].input.as_list() == [2048, 1, 1]
+    grid = next(r for r in report.rows if r.name == "aux1/pool").input.h  # 4a's output
+    paper_pool = (grid - 5) // 3 + 1 if grid >= 5 else None
+    assert (paper_pool == 4) == (223 <= resolution <= 270)
+
+
+def test_googlenet_aux_closed_form_has_no_rho_in_the_params() -> None:
+    report = walk(resolve("googlenet", {"aux_logits": True}), convention="torch")
+    assert S.rho not in report.params_closed.free_symbols
+    fc1 = next(r for r in report.rows if r.name == "aux1/fc1")
+    assert S.rho not in fc1.madds_closed.free_symbols
 
 
 def test_inception_v3_aux_head_needs_17x17() -> None:
@@ -300,24 +323,72 @@ def test_inception_v3_aux_head_needs_17x17() -> None:
 # Keras -------------------------------------------------------------------------------------
 
 
+def test_keras_variant_drops_one_gamma_per_batch_norm_channel() -> None:
+    # bn_scale follows variant: every conv_bn and inception block's batch norm loses γ.
+    for aux in (False, True):
+        tv = engine("inception_v3", 299, "torch", aux_logits=aux)
+        ks = engine("inception_v3", 299, "torch", aux_logits=aux, variant="keras")
+        bn_channels = sum(int(r.input.c) for r in tv.rows if r.kind == "bn")
+        assert tv.params - ks.params == bn_channels == (17_216 if not aux else 18_112)
+        assert numel(inception_v3(aux_logits=aux, variant="keras")) == ks.params
+        assert tv.madds == ks.madds
+        assert [r.name for r in tv.rows] == [r.name for r in ks.rows]
+    with pytest.raises(ValueError, match="torchvision, keras"):
+        inception_v3(variant="caffe")
+
+
+KERAS_MODULES = ["stem", "Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b", "Mixed_6c",
+                 "Mixed_6d", "Mixed_6e", "Mixed_7a", "Mixed_7b", "Mixed_7c", "fc"]
+"""The spec's modules in order; Keras ends them with its concatenations mixed0 … mixed10 (the
+stem with its second max pool; mixed9_0 and mixed9_1 are inside mixed9)."""
+
+
 @pytest.mark.slow
-def test_keras_inception_v3_differs_by_its_missing_gamma() -> None:
+def test_keras_inception_v3_is_the_keras_variant() -> None:
     keras = pytest.importorskip("keras")
-    model = keras.applications.InceptionV3(weights=None, input_shape=(299, 299, 3))
+    from complexity.errors import MbcalcError
+    from complexity.reference.keras_apps import build as keras_build
+
+    with pytest.raises(MbcalcError, match="variant=keras"):
+        keras_build("inception_v3", 1.0, 299, dict(resolve("inception_v3").network.variables))
+    # keras.applications.InceptionV3(weights=None, input_shape=(299, 299, 3))
+    variables = resolve("inception_v3", {"variant": "keras"}).network.variables
+    model = keras_build("inception_v3", 1.0, 299, dict(variables))
     try:
         expected = model.count_params()
         bns = [layer for layer in model.layers if type(layer).__name__ == "BatchNormalization"]
         gammas = [layer for layer in bns if layer.gamma is not None]
         bn_channels = sum(int(layer.beta.shape[0]) for layer in bns)
+        # Keras lists a model's layers by depth in its graph, so the branches of a module
+        # interleave; split them at the module ends and compare each module as a multiset.
+        modules: list[list[int]] = [[]]
+        max_pools = 0
+        for layer in model.layers:
+            if layer.count_params():
+                modules[-1].append(layer.count_params())
+            kind = type(layer).__name__
+            max_pools += kind == "MaxPooling2D"
+            stem_end = kind == "MaxPooling2D" and max_pools == 2
+            module_end = kind == "Concatenate" and re.fullmatch(r"mixed\d+", layer.name)
+            if stem_end or module_end:
+                modules.append([])
     finally:
         del model
         keras.backend.clear_session()
-    report = engine("inception_v3", 299, "keras")
-    spec_bn = [r for r in report.rows if r.kind == "bn"]
-    assert len(spec_bn) == len(bns) == 94
-    assert sum(int(r.input.c) for r in spec_bn) == bn_channels == 17_216
-    # Keras's InceptionV3 builds BatchNormalization(scale=False): β, mean and variance, no γ,
-    # 3·C per layer where the engine's keras convention counts 4·C.
-    assert gammas == []
+    # Keras's InceptionV3 builds BatchNormalization(scale=False): β, mean and variance, no γ.
+    assert gammas == [] and len(bns) == 94 and bn_channels == 17_216
     assert expected == 23_851_784
-    assert report.params - expected == bn_channels, "exactly one γ per batch-norm channel"
+    report = engine("inception_v3", 299, "keras", variant="keras")
+    assert report.params == expected, "keras params = conv weights + fc + 3·C per batch norm"
+    # The torchvision variant under the keras convention counts the γ Keras lacks.
+    assert engine("inception_v3", 299, "keras").params - expected == bn_channels
+    ours: dict[str, list[int]] = {}
+    for row in report.rows:
+        if row.params:
+            top = row.name.split("/")[0]
+            key = top if top.startswith("Mixed_") or top == "fc" else "stem"
+            ours.setdefault(key, []).append(row.params)
+    assert list(ours) == KERAS_MODULES
+    assert len(modules) == len(KERAS_MODULES)
+    for name, theirs in zip(KERAS_MODULES, modules, strict=True):
+        assert sorted(ours[name]) == sorted(theirs), name

@@ -104,8 +104,11 @@ def test_keras_variant_matches_keras_resnet50(resolution: int, classes: int) -> 
     pytest.importorskip("torch")
     if keras.backend.backend() != "torch":
         pytest.skip("Keras MAdds are measured with torch's FlopCounterMode (KERAS_BACKEND=torch)")
-    model = keras.applications.ResNet50(weights=None, input_shape=(resolution, resolution, 3),
-                                        classes=classes)
+    from complexity.reference.keras_apps import build as keras_build
+
+    # keras.applications.ResNet50(weights=None, input_shape=(R, R, 3), classes=classes)
+    variables = resolve("resnet50", {"variant": "keras", "classes": classes}).network.variables
+    model = keras_build("resnet50", 1.0, resolution, dict(variables))
     try:
         params = model.count_params()
         layer_params = sorted(layer.count_params() for layer in model.layers
@@ -296,8 +299,9 @@ layers:
 def test_spec_is_the_bottleneck_block_written_out(variant: str, stride_on: str,
                                                   conventions: tuple[str, ...],
                                                   resolution: int) -> None:
-    """The resnet50 spec spells out the `bottleneck` block as primitives (for the Keras biases):
-    row for row, the same shapes, params and MAdds as the block with the same stride_on."""
+    """The resnet50 spec (`bottleneck` blocks with the variant's stride_on and bias), row for
+    row, has the same shapes, params and MAdds as bare blocks with the same stride_on (the Keras
+    variant only under paper, which counts no bias)."""
     blocks = load_spec(BLOCK_SPEC, "blocks.yaml", {"stride_on": stride_on})
 
     def rows(report: Report) -> list[tuple[Any, ...]]:
@@ -321,3 +325,16 @@ def test_classes_variable() -> None:
         width = 512 if name == "resnet18" else 2048
         assert thousand.madds - ten.madds == width * (1000 - 10), "fc: M·N"
         assert thousand.params - ten.params == width * (1000 - 10)
+
+
+def test_keras_application_is_the_keras_variant() -> None:
+    pytest.importorskip("keras")
+    from complexity.errors import MbcalcError
+    from complexity.reference.keras_apps import APPLICATIONS, build
+
+    assert APPLICATIONS["resnet50"][1] == {"variant": "keras"}
+    with pytest.raises(MbcalcError, match="add --set variant=keras"):
+        build("resnet50", 1.0, 224, dict(resolve("resnet50").network.variables))
+    keras_variables = resolve("resnet50", {"variant": "keras"}).network.variables
+    with pytest.raises(MbcalcError, match="no width multiplier"):
+        build("resnet50", 0.5, 224, dict(keras_variables))

@@ -8,6 +8,9 @@ not generated from mbcalc's YAML specs: it checks the engine.
 
 Every conv is torchvision's BasicConv2d: conv without bias → batch norm → ReLU.
 
+``inception_v3(variant="keras")`` is the same network with Keras's batch norms, which have no γ
+(``keras.applications.InceptionV3`` builds them with ``scale=False``).
+
 The auxiliary classifiers run only in training mode, as in torchvision: ``model.train()``
 returns ``(logits, *aux_logits)``, ``model.eval()`` returns the logits alone.
 """
@@ -273,9 +276,19 @@ class InceptionV3(nn.Module):
         return (x, aux) if aux is not None else x
 
 
-def inception_v3(classes: int = 1000, aux_logits: bool = True) -> InceptionV3:
-    """torchvision.models.inception_v3(weights=None, num_classes=classes, aux_logits=…)."""
-    return InceptionV3(classes, aux_logits)
+def inception_v3(classes: int = 1000, aux_logits: bool = True,
+                 variant: str = "torchvision") -> InceptionV3:
+    """torchvision.models.inception_v3(weights=None, num_classes=classes, aux_logits=…);
+    ``variant="keras"``: the same with keras.applications.InceptionV3's batch norms, which
+    have no γ (``scale=False``): β alone is learnt."""
+    if variant not in ("torchvision", "keras"):
+        raise ValueError(f"variant must be one of torchvision, keras, got {variant!r}")
+    model = InceptionV3(classes, aux_logits)
+    if variant == "keras":
+        for module in model.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                module.weight = None  # type: ignore[assignment]  # F.batch_norm: γ = 1
+    return model
 
 
 MODELS = {"googlenet": googlenet, "inception_v3": inception_v3}
