@@ -229,7 +229,7 @@ def measure_keras(model: Any) -> list[Measured]:
         layers = list(model.layers)  # not a functional graph we can follow
     measured = []
     for layer in layers:
-        params = layer.count_params() if layer.built else 0
+        params = layer.count_params() if getattr(layer, "built", False) else 0
         if not params:
             continue
         if type(layer).__name__ == "SeparableConv2D":

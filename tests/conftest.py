@@ -5,6 +5,8 @@ import os
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+# One torch thread: the reference models are small, and threads only contend on a shared CPU.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

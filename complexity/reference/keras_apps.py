@@ -26,6 +26,16 @@ def _mobilenet_v2(alpha: float, shape: tuple[int, int, int], classes: int) -> An
                                           classes=classes)
 
 
+def _mobilenet_v3(application: str) -> Callable[..., Any]:
+    """A builder for keras.applications.MobileNetV3Large / Small (full, not minimalistic; no
+    rescaling layer, which has no weights and no multiply-adds to count)."""
+    def build(alpha: float, shape: tuple[int, int, int], classes: int) -> Any:
+        return getattr(keras.applications, application)(
+            alpha=alpha, input_shape=shape, weights=None, classes=classes,
+            include_preprocessing=False, minimalistic=False)
+    return build
+
+
 def _fixed_width(application: str) -> Callable[..., Any]:
     """A builder for a keras.applications network without a width multiplier."""
     def build(alpha: float, shape: tuple[int, int, int], classes: int) -> Any:
@@ -40,6 +50,10 @@ def _fixed_width(application: str) -> Callable[..., Any]:
 APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "mobilenet_v1": (_mobilenet, {}),
     "mobilenet_v2": (_mobilenet_v2, {}),
+    # Keras's MobileNetV3 is TF-slim's port: rounding=keras (the stem keeps 16, the head widens
+    # only for α > 1); at α = 1 every rounding builds it.
+    "mobilenet_v3_large": (_mobilenet_v3("MobileNetV3Large"), {"rounding": "keras"}),
+    "mobilenet_v3_small": (_mobilenet_v3("MobileNetV3Small"), {"rounding": "keras"}),
     # Keras's InceptionV3 builds batch norms without γ and has no aux head.
     "inception_v3": (_fixed_width("InceptionV3"), {"variant": "keras", "aux_logits": False}),
     # Keras's ResNet50 is the original: stride on the first 1×1, biases on every conv.

@@ -16,22 +16,22 @@ No conv outside squeeze-and-excite has a bias.
 Width multiplier α, by ``rounding`` (make_divisible: nearest multiple of 8, ties up, at least 8,
 plus 8 if that lost more than 10 %):
 
+- ``tf`` (the default; TF-slim's research/slim/nets/mobilenet/mobilenet_v3.py with
+  finegrain_classification_mode=True, as the released checkpoints and the paper's Table 3 were
+  built): outputs, stem and last conv (960 / 576) are make_divisible(c·α); a bneck's expansion
+  is make_divisible(in·e) (expand_input_by_factor), where in is the block's actual (rounded)
+  input and e the table's expansion / input ratio (2.5, 184/80, 72/16, 88/24 …); it expands
+  only where that exceeds the input; the 1280 / 1024 head keeps its width.
+- ``keras`` (keras.applications.MobileNetV3Large / Small, ported from TF-slim): as ``tf`` but
+  the stem keeps 16 channels, the first bneck never expands, the last conv is
+  make_divisible(6 × the last output) and the head widens (make_divisible(c·α)) only for α > 1.
 - ``torchvision`` (torchvision.models.mobilenetv3): every width of the tables — input,
   expansion and output of each bneck, and the head's 1280 / 1024 — becomes
   make_divisible(c·α); the stem is the first bneck's input; the last conv is 6 × the last bneck's
   output; a bneck expands where its expansion width differs from its input width.
-- ``tf`` (TF-slim's research/slim/nets/mobilenet/mobilenet_v3.py, with
-  finegrain_classification_mode=True as the released 0.75 checkpoints were built): outputs,
-  stem and last conv (960 / 576) are make_divisible(c·α); a bneck's expansion is
-  make_divisible(in·e), where in is the block's actual (rounded) input and e the table's
-  expansion / input ratio (2.5, 184/80, 72/16, 88/24 …); it expands only where that exceeds
-  the input; the 1280 / 1024 head keeps its width.
-- ``keras`` (keras.applications.MobileNetV3Large / Small, ported from TF-slim): as ``tf`` but
-  the stem keeps 16 channels, the first bneck never expands, the last conv is
-  make_divisible(6 × the last output) and the head widens only for α > 1.
 
 All three agree at α = 1. Widths are computed in binary floating point, as the reference code
-does.
+does (200 × (184/80) = 459.99… rounds to 456, where exact arithmetic gives 464).
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ from typing import Literal
 
 from torch import Tensor, nn
 
-Rounding = Literal["torchvision", "tf", "keras"]
+Rounding = Literal["tf", "keras", "torchvision"]
+ROUNDINGS: tuple[Rounding, ...] = ("tf", "keras", "torchvision")
+"""Whose width rounding: TF-slim's (the paper's), Keras's port of it, torchvision's."""
 
 
 @dataclass(frozen=True)
@@ -163,9 +165,11 @@ def _expanded(channels: int, row: Row, first: bool, alpha: float, rounding: Roun
 
 
 def mobilenet_v3(name: str, alpha: float = 1.0, classes: int = 1000,
-                 rounding: Rounding = "torchvision") -> nn.Module:
+                 rounding: Rounding = "tf") -> nn.Module:
     """MobileNetV3 ``name`` (zoo name) at width multiplier ``alpha``, rounded as ``rounding``
     says, with a ``classes``-way classifier."""
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
     rows, last_width, head_width = HEADS[name]
     channels = 16 if rounding == "keras" else make_divisible(16 * alpha)
     layers = _conv_bn(3, channels, 3, stride=2, act=nn.Hardswish)
@@ -193,14 +197,16 @@ def mobilenet_v3(name: str, alpha: float = 1.0, classes: int = 1000,
     )
 
 
-def mobilenet_v3_large(alpha: float = 1.0, classes: int = 1000) -> nn.Module:
-    """MobileNetV3-Large with torchvision's rounding."""
-    return mobilenet_v3("mobilenet_v3_large", alpha, classes)
+def mobilenet_v3_large(alpha: float = 1.0, classes: int = 1000,
+                       rounding: Rounding = "tf") -> nn.Module:
+    """MobileNetV3-Large, rounded as ``rounding`` says (the spec's variable)."""
+    return mobilenet_v3("mobilenet_v3_large", alpha, classes, rounding)
 
 
-def mobilenet_v3_small(alpha: float = 1.0, classes: int = 1000) -> nn.Module:
-    """MobileNetV3-Small with torchvision's rounding."""
-    return mobilenet_v3("mobilenet_v3_small", alpha, classes)
+def mobilenet_v3_small(alpha: float = 1.0, classes: int = 1000,
+                       rounding: Rounding = "tf") -> nn.Module:
+    """MobileNetV3-Small, rounded as ``rounding`` says (the spec's variable)."""
+    return mobilenet_v3("mobilenet_v3_small", alpha, classes, rounding)
 
 
 MODELS = {"mobilenet_v3_large": mobilenet_v3_large, "mobilenet_v3_small": mobilenet_v3_small}
