@@ -89,7 +89,8 @@ def fits(d, k, s, p, dil):
 def tf_same_pad(h, w, kernel, stride, dilation):
     """ZeroPad2d (left, right, top, bottom) that gives out = ceil(D/s), as TF / timm do."""
     pads = []
-    for d, k, s, dil in zip((w, h), pair(kernel)[::-1], pair(stride)[::-1], pair(dilation)[::-1]):
+    for d, k, s, dil in zip((w, h), pair(kernel)[::-1], pair(stride)[::-1], pair(dilation)[::-1],
+                             strict=True):
         total = max((math.ceil(d / s) - 1) * s + dil * (k - 1) + 1 - d, 0)
         pads += [total // 2, total - total // 2]
     return tuple(pads)

@@ -57,7 +57,8 @@ def test_csv_rows_add_up_to_the_printed_totals() -> None:
     for column in ("params", "MAdds"):
         i = header.index(column)
         assert sum(int(r[i]) for r in body) == int(total[i])
-    kinds = list(csv.reader(io.StringIO(output(COMMANDS["count_by_kind"], "csv").split("\n\n")[-1])))
+    by_kind = output(COMMANDS["count_by_kind"], "csv").split("\n\n")[-1]
+    kinds = list(csv.reader(io.StringIO(by_kind)))
     header, body, total = kinds[0], kinds[1:-1], kinds[-1]
     for column in ("layers", "params", "MAdds"):
         i = header.index(column)

@@ -36,9 +36,12 @@ def test_good_spec_and_variable_override() -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (("out: 8,", "out: 8, kernal: 3,"), "net.yaml:5: layers[0].kernal (c1): unknown field 'kernal'"),
-        (("kind: conv", "kind: convv"), "net.yaml:5: layers[0].kind (c1): unknown layer kind 'convv'; did you mean conv?"),
-        (("out: 8,", "out: '8',"), "net.yaml:5: layers[0].out (c1): Input should be a valid integer"),
+        (("out: 8,", "out: 8, kernal: 3,"),
+         "net.yaml:5: layers[0].kernal (c1): unknown field 'kernal'"),
+        (("kind: conv", "kind: convv"),
+         "net.yaml:5: layers[0].kind (c1): unknown layer kind 'convv'; did you mean conv?"),
+        (("out: 8,", "out: '8',"),
+         "net.yaml:5: layers[0].out (c1): Input should be a valid integer"),
         (("out: 8,", "out: 8.0,"), "layers[0].out (c1): Input should be a valid integer"),
         (("out: 8,", "out: true,"), "layers[0].out (c1): Input should be a valid integer"),
         (("out: 8,", "out: 0,"), "layers[0].out (c1): Input should be greater than 0"),

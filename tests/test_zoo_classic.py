@@ -18,7 +18,6 @@ import pytest  # noqa: E402
 torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from complexity import symbols as S  # noqa: E402
 from complexity.engine import Report, walk  # noqa: E402
@@ -50,14 +49,7 @@ def engine(name: str, resolution: int = 224, convention: str = "torch",
     )
 
 
-def torch_madds(module: nn.Module, x: torch.Tensor) -> int:
-    """Multiply-adds of one eval-mode forward pass: FlopCounterMode's flops / 2."""
-    module.eval()
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        module(x)
-    flops = counter.get_total_flops()
-    assert flops % 2 == 0, f"odd flop count {flops}"
-    return flops // 2
+from torch_counts import torch_madds  # noqa: E402
 
 
 def build(name: str, classes: int = 1000) -> nn.Module:

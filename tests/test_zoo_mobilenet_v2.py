@@ -20,7 +20,6 @@ import pytest  # noqa: E402
 torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from complexity.engine import Report, walk  # noqa: E402
 from complexity.reference.mobilenet_v2 import make_divisible, mobilenet_v2  # noqa: E402
@@ -45,14 +44,7 @@ def engine(alpha: float | str, resolution: int = 224, convention: str = "torch",
     )
 
 
-def torch_madds(module: nn.Module, x: torch.Tensor) -> int:
-    """Multiply-adds of one eval-mode forward pass: FlopCounterMode's flops / 2."""
-    module.eval()
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        module(x)
-    flops = counter.get_total_flops()
-    assert flops % 2 == 0, f"odd flop count {flops}"
-    return flops // 2
+from torch_counts import torch_madds  # noqa: E402
 
 
 def truncated(n: int, unit: int, digits: int = 0) -> Fraction:

@@ -27,7 +27,6 @@ import pytest  # noqa: E402
 torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from complexity.engine import Report, walk  # noqa: E402
 from complexity.errors import MbcalcError  # noqa: E402
@@ -75,14 +74,7 @@ def engine(name: str, alpha: float | str = 1.0, resolution: int = 224,
     )
 
 
-def torch_madds(module: nn.Module, x: torch.Tensor) -> int:
-    """Multiply-adds of one eval-mode forward pass: FlopCounterMode's flops / 2."""
-    module.eval()
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        module(x)
-    flops = counter.get_total_flops()
-    assert flops % 2 == 0, f"odd flop count {flops}"
-    return int(flops // 2)
+from torch_counts import torch_madds  # noqa: E402
 
 
 def weights(model: nn.Module) -> int:

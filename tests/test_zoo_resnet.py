@@ -41,18 +41,7 @@ def engine(name: str, variables: dict[str, VariableValue] | None = None,
                 convention=convention)  # type: ignore[arg-type]
 
 
-def torch_madds(module: Any, x: Any) -> int:
-    """Multiply-adds of one eval-mode forward pass: FlopCounterMode's flops / 2."""
-    import torch
-    from torch.utils.flop_counter import FlopCounterMode
-
-    if hasattr(module, "eval"):
-        module.eval()
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        module(x)
-    flops = counter.get_total_flops()
-    assert flops % 2 == 0, f"odd flop count {flops}"
-    return int(flops) // 2
+from torch_counts import torch_madds  # noqa: E402
 
 
 def reference(name: str, variables: dict[str, VariableValue], classes: int = 1000) -> Any:

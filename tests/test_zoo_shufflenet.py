@@ -15,8 +15,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from torch import Size, Tensor, nn  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+from torch import Size, nn  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from complexity.cli import app  # noqa: E402
@@ -46,14 +45,7 @@ def v2(size: str, convention: str = "paper", resolution: int = 224) -> Report:
     return walk(spec, resolution=resolution, convention=convention)  # type: ignore[arg-type]
 
 
-def torch_madds(module: nn.Module, x: Tensor) -> int:
-    """Multiply-adds of one eval-mode forward pass: FlopCounterMode's flops / 2."""
-    module.eval()
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        module(x)
-    flops = counter.get_total_flops()
-    assert flops % 2 == 0, f"odd flop count {flops}"
-    return int(flops) // 2
+from torch_counts import torch_madds  # noqa: E402
 
 
 def millions(n: int, digits: int = 0) -> Fraction:
