@@ -1,0 +1,1422 @@
+"""Every number in the docs, printed by mbcalc: writes docs/snippets/*.md and README.md's example.
+
+    python docs/generate.py           # rewrite the snippets and the README's generated block
+    python docs/generate.py --check   # exit 1, naming the files, if any is out of date
+
+The pages include the snippets with pymdownx.snippets (a line ``--8<-- "snippets/NAME.md"``);
+``tests/test_docs.py`` regenerates them in memory and fails when a committed one differs. mbcalc
+runs in-process (``complexity.cli.main``), from the repository root, at a fixed terminal width and
+without colour, so the output does not depend on who runs it or where. Nothing here runs torch or
+keras (``mbcalc verify``): generation takes a few seconds.
+
+Figures printed in papers are written below as constants, each with its source; everything
+else in a snippet comes from mbcalc's output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import io
+import json
+import os
+import re
+import shlex
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "docs" / "snippets"
+README = ROOT / "README.md"
+WIDTH = 100
+"""Terminal width of the text outputs shown in the docs."""
+
+if importlib.util.find_spec("complexity") is None:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+
+
+# --------------------------------------------------------------------------------------------
+# Running mbcalc
+
+
+@dataclass(frozen=True)
+class Run:
+    """One mbcalc command and what it printed."""
+
+    args: tuple[str, ...]
+    code: int
+    out: str
+    err: str
+
+    @property
+    def command(self) -> str:
+        return "mbcalc " + shlex.join(self.args)
+
+
+_UNSET = ("FORCE_COLOR", "NO_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE",
+          "JUPYTER_COLUMNS", "JUPYTER_LINES")
+
+
+@contextmanager
+def _fixed_terminal() -> Iterator[None]:
+    """The repository root as working directory, a WIDTH-column terminal, no colour."""
+    saved = {k: os.environ.get(k) for k in ("COLUMNS", "LINES", *_UNSET)}
+    cwd = os.getcwd()
+    os.environ["COLUMNS"], os.environ["LINES"] = str(WIDTH), "50"
+    for key in _UNSET:
+        os.environ.pop(key, None)
+    os.chdir(ROOT)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces (rich pads every line to the width) and trailing blank lines removed."""
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+
+
+@cache
+def _run(args: tuple[str, ...]) -> Run:
+    from complexity.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with _fixed_terminal(), redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return Run(args, code, _tidy(out.getvalue()), _tidy(err.getvalue()))
+
+
+def mbcalc(*args: str, expect: int = 0) -> Run:
+    """Run ``mbcalc ARGS`` in-process; its exit code must be ``expect``."""
+    run = _run(tuple(args))
+    if run.code != expect:
+        raise RuntimeError(f"`{run.command}` exited {run.code}, expected {expect}: {run.err}")
+    return run
+
+
+def data(*args: str) -> Any:
+    """The JSON that ``mbcalc ARGS --format json`` prints (see the README's JSON contract)."""
+    return json.loads(mbcalc(*args, "--format", "json").out)
+
+
+@cache
+def _spec(model: str, sets: tuple[str, ...]) -> Any:
+    from complexity.arguments import parse_sets
+    from complexity.zoo import resolve
+
+    with _fixed_terminal():  # a spec file's path is relative to the repository root
+        return resolve(model, parse_sets(list(sets)))
+
+
+def totals(*args: str) -> dict[str, int]:
+    """``{"params": …, "madds": …}`` of ``mbcalc MODEL [--alpha A] [--rho R | --resolution N]
+    [--convention C] [--set NAME=VALUE …]``, from the engine that command runs (the walk, without
+    the command line and the printing: totals are most of the docs' numbers, so this keeps
+    generation fast)."""
+    from complexity.engine import walk
+
+    model, options, sets = args[0], dict[str, str](), list[str]()
+    rest = list(args[1:])
+    while rest:
+        option, value = rest.pop(0), rest.pop(0)
+        if option == "--set":
+            sets.append(value)
+        elif option in ("--alpha", "--rho", "--resolution", "--convention"):
+            options[option] = value
+        else:
+            raise ValueError(f"totals() does not know {option}")
+    fast = {"closed": False} if "closed" in inspect.signature(walk).parameters else {}
+    report = walk(_spec(model, tuple(sets)), alpha=Fraction(options.get("--alpha", "1")),
+                  rho=Fraction(options["--rho"]) if "--rho" in options else None,
+                  resolution=int(options["--resolution"]) if "--resolution" in options else None,
+                  convention=options.get("--convention", "paper"),  # type: ignore[arg-type]
+                  **fast)  # no closed form needed
+    return {"params": report.params, "madds": report.madds}
+
+
+def compared(cin: int, cout: int, kernel: int, size: int, *options: str) -> dict[str, Any]:
+    """``mbcalc compare`` as a mapping from variant name to its JSON object."""
+    args = ["compare", "--cin", str(cin), "--cout", str(cout), "--kernel", str(kernel),
+            "--size", str(size), *options]
+    return {v["variant"]: v for v in data(*args)}
+
+
+# --------------------------------------------------------------------------------------------
+# Writing markdown
+
+
+def n(value: int) -> str:
+    """568740352 -> '568,740,352'."""
+    return f"{value:,}"
+
+
+def mb(params: int, bytes_per_param: float = 4) -> str:
+    """Size in MB (10⁶ bytes), as mbcalc prints it."""
+    return f"{params * bytes_per_param / 1e6:.2f}"
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.2f} %"
+
+
+def ratio(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def table(header: list[str], rows: list[list[Any]], right: set[int] | None = None) -> str:
+    """A markdown table; columns in ``right`` (default: those whose cells are numbers) align
+    right."""
+    cells = [[n(c) if isinstance(c, int) and not isinstance(c, bool) else str(c) for c in row]
+             for row in rows]
+    if right is None:
+        right = {i for i in range(len(header))
+                 if all(isinstance(r[i], int) and not isinstance(r[i], bool) for r in rows)}
+    def line(row: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
+
+    rule = "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"
+    return "\n".join([line(header), rule, *(line(r) for r in cells)]) + "\n"
+
+
+def console(*runs: Run, show_err: bool = False) -> str:
+    """Commands and their terminal output as a ``text`` block, as a shell shows them."""
+    parts = []
+    for run in runs:
+        parts.append(f"$ {run.command}")
+        if run.out:
+            parts.append(run.out)
+        if show_err and run.err:
+            parts.append(run.err)
+        if show_err:
+            parts.append(f"$ echo $?\n{run.code}")
+    return "```text\n" + "\n".join(parts) + "\n```\n"
+
+
+def markdown_output(*args: str, note: str = "") -> str:
+    """``mbcalc ARGS --format markdown``, under the command that printed it."""
+    run = mbcalc(*args, "--format", "markdown")
+    return f"`$ {run.command}`{note}\n\n{run.out}\n"
+
+
+_CELL = re.compile(r"(?<!\\)\|")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip().replace("\\|", "|") for c in _CELL.split(line.strip())[1:-1]]
+
+
+def _number(cell: str) -> int:
+    return int(cell.strip("*").replace(",", ""))
+
+
+def rows_excerpt(args: list[str], prefixes: tuple[str, ...], label: str) -> str:
+    """The rows of ``mbcalc ARGS --format markdown`` whose layer name starts with one of
+    ``prefixes``, with a subtotal row."""
+    run = mbcalc(*args, "--format", "markdown")
+    lines = [line for line in run.out.splitlines() if line.startswith("|")]
+    header = _cells(lines[0])
+    layer, params, madds = header.index("layer"), header.index("params"), header.index("MAdds")
+    kept = [line for line in lines[2:] if _cells(line)[layer].startswith(prefixes)]
+    sums = [sum(_number(_cells(line)[i]) for line in kept) for i in (params, madds)]
+    total = ["" for _ in header]
+    total[layer], total[params], total[madds] = f"**{label}**", f"**{n(sums[0])}**", \
+        f"**{n(sums[1])}**"
+    shown = " and ".join(f"`{p}…`" for p in prefixes)
+    return (f"`$ {run.command}`, rows {shown} only:\n\n"
+            + "\n".join([lines[0], lines[1], *kept, "| " + " | ".join(total) + " |"]) + "\n")
+
+
+def elided(run: Run, head: int = 3, tail: int = 2) -> Run:
+    """A layer table cut to its first ``head`` and last ``tail`` layers (rows numbered at the
+    start of a line), with a '…' line between."""
+    lines = run.out.splitlines()
+    starts = [i for i, line in enumerate(lines) if re.match(r"^\s*\d+\s{2,}\S", line)]
+    if len(starts) <= head + tail:
+        return run
+    cut = lines[: starts[head]] + ["  …"] + lines[starts[-tail]:]
+    return Run(run.args, run.code, "\n".join(cut), run.err)
+
+
+def indent(text: str, by: int = 4) -> str:
+    return "\n".join((" " * by + line) if line else "" for line in text.splitlines()) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Snippets: name -> function giving its text
+
+SNIPPET_FUNCTIONS: dict[str, Callable[[], str]] = {}
+
+
+def snippet(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
+    def register(function: Callable[[], str]) -> Callable[[], str]:
+        SNIPPET_FUNCTIONS[name] = function
+        return function
+
+    return register
+
+
+SIGNATURE = ("mobilenet_v1", "--alpha", "0.75", "--rho", "0.714")
+
+
+# Getting started --------------------------------------------------------------------------
+
+
+@snippet("signature.md")
+def _signature() -> str:
+    return console(elided(mbcalc(*SIGNATURE)))
+
+
+@snippet("signature-columns.md")
+def _signature_columns() -> str:
+    run = mbcalc(*SIGNATURE, "--format", "markdown")
+    lines = [line for line in run.out.splitlines() if line.startswith("|")]
+    header, first = _cells(lines[0]), _cells(lines[2])
+    row = dict(zip(header, first, strict=True))
+    meaning = {
+        "#": "Position of the row in the walk, input to output.",
+        "layer": "The layer's name in the spec; unnamed layers are named after the layer "
+                 "before them (`conv1/bn`). The kind (`conv`, `dw`, `pw`, `bn`, `act`, …) "
+                 "follows it in the terminal table.",
+        "kind": "The layer's kind, as written in the spec.",
+        "input → output": "Shapes as C×H² (C×H×W when not square): channels after α, sizes "
+                          "after ρ and the strides.",
+        "params formula": "The params formula in the papers' notation, then with the values "
+                          "put in. Printed in grey under the params in the terminal.",
+        "params": "The exact number of parameters the convention counts (paper: weights only).",
+        "MAdds formula": "The MAdds formula, then with the values put in.",
+        "MAdds": "Exact multiply-adds for one image.",
+        "% MAdds": "The row's share of the network's MAdds.",
+    }
+    rows = [[f"`{col}`", row[col], meaning.get(col, "")] for col in header]
+    return (f"Row 1 of `{run.command}`, column by column:\n\n"
+            + table(["column", "row 1", "what it is"], rows, right=set()))
+
+
+@snippet("signature-full.md")
+def _signature_full() -> str:
+    run = mbcalc(*SIGNATURE, "--format", "markdown")
+    count = sum(1 for line in run.out.splitlines() if re.match(r"^\| \d+ \|", line))
+    return (f'??? example "All {count} rows: `{run.command}`"\n\n' + indent(run.out) + "\n")
+
+
+@snippet("summary.md")
+def _summary() -> str:
+    return console(mbcalc("mobilenet_v1", "--summary"))
+
+
+@snippet("list.md")
+def _list() -> str:
+    return console(mbcalc("list"))
+
+
+# README -----------------------------------------------------------------------------------
+
+
+@snippet("readme-output.md")
+def _readme_output() -> str:
+    full = totals("mobilenet_v1")
+    return (console(elided(mbcalc(*SIGNATURE), head=3, tail=2))
+            + f"\nAt α = 1, ρ = 1 it gives {n(full['madds'])} MAdds and {n(full['params'])} "
+              "params: the paper's 569M and 4.2M.\n")
+
+
+# Params and MAdds by hand -----------------------------------------------------------------
+
+BY_HAND = "docs/examples/by_hand.yaml"
+
+
+@snippet("by-hand-table.md")
+def _by_hand_table() -> str:
+    return markdown_output(BY_HAND)
+
+
+@snippet("by-hand-check.md")
+def _by_hand_check() -> str:
+    rows = []
+    for layer in data(BY_HAND)["layers"]:
+        if not layer["params"]:
+            continue
+        _, h, w = layer["output"]
+        positions = h * w if layer["kind"] != "fc" else 1
+        assert layer["params"] * positions == layer["madds"], layer["name"]
+        rows.append([f"`{layer['name']}`", layer["params"],
+                     f"{h}×{w} = {n(positions)}" if positions > 1 else "1 (one output vector)",
+                     layer["madds"]])
+    return table(["layer", "params (weights)", "× output positions", "= MAdds"], rows)
+
+
+@snippet("by-hand-conventions.md")
+def _by_hand_conventions() -> str:
+    paper = data(BY_HAND)
+    bn = sum(r["symbols"]["C"] for r in paper["layers"] if r["kind"] == "bn")
+    bias = sum(r["symbols"]["N"] for r in paper["layers"] if r["kind"] == "fc")
+    added = {"paper": "conv and fc weights only",
+             "torch": f"+ 2·{bn} batch-norm γ, β (2·C for C = {bn} channels) + {bias} fc biases",
+             "keras": f"+ 4·{bn} (γ, β, moving mean and variance) + {bias} fc biases"}
+    rows = []
+    for convention in ("paper", "torch", "keras"):
+        report = data(BY_HAND, "--convention", convention)
+        rows.append([f"`{convention}`", report["totals"]["params"], added[convention],
+                     report["totals"]["madds"]])
+    assert rows[1][1] == rows[0][1] + 2 * bn + bias and rows[2][1] == rows[0][1] + 4 * bn + bias
+    return (f"`$ mbcalc {BY_HAND} --convention C --summary`:\n\n"
+            + table(["convention", "params", "what it counts", "MAdds"], rows))
+
+
+@snippet("by-hand-flops.md")
+def _by_hand_flops() -> str:
+    return console(mbcalc(BY_HAND, "--summary", "--flops"))
+
+
+# Depthwise-separable convolution ----------------------------------------------------------
+
+
+@snippet("separable-seed003.md")
+def _separable_seed003() -> str:
+    return markdown_output("compare", "--cin", "3", "--cout", "32", "--kernel", "3", "--size", "16",
+                           "--variants", "standard,depthwise_separable")
+
+
+@snippet("separable-ratio.md")
+def _separable_ratio() -> str:
+    rows = []
+    for kernel, width in [(3, 16), (3, 32), (3, 64), (3, 128), (3, 256), (3, 512), (3, 1024),
+                          (5, 512), (7, 512)]:
+        c = compared(width, width, kernel, 14, "--variants", "standard,depthwise_separable")
+        std, sep = c["standard"], c["depthwise_separable"]
+        r = Fraction(sep["madds"], std["madds"])
+        assert r == Fraction(1, width) + Fraction(1, kernel * kernel)
+        rows.append([f"{kernel}×{kernel}", width, std["madds"], sep["madds"],
+                     f"1/{width} + 1/{kernel * kernel} = {ratio(float(r))}",
+                     f"{float(1 / r):.2f}×"])
+    return ("`$ mbcalc compare --cin N --cout N --kernel D_K --size 14 "
+            "--variants standard,depthwise_separable` for each row:\n\n"
+            + table(["D_K", "M = N", "standard MAdds", "separable MAdds",
+                     "ratio 1/N + 1/D_K²", "cheaper by"], rows))
+
+
+TABLE3 = [  # MobileNet paper, Table 3: a 3×3 layer on a 14×14×512 map, 512 filters.
+    ("Conv 14×14×512", "standard", (), "462", "2.36"),
+    ("Depthwise separable conv", "depthwise_separable", (), "52.3", "0.27"),
+    ("α = 0.75", "depthwise_separable", ("--alpha", "0.75"), "29.6", "0.15"),
+    ("ρ = 0.714", "depthwise_separable", ("--alpha", "0.75", "--rho", "0.714"), "15.1", "0.15"),
+]
+
+
+def _table3_counts() -> list[tuple[str, dict[str, Any]]]:
+    return [(label, compared(512, 512, 3, 14, "--variants", variant, *options)[variant])
+            for label, variant, options, _, _ in TABLE3]
+
+
+@snippet("separable-table3.md")
+def _separable_table3() -> str:
+    rows = []
+    for (label, variant, options, paper_madds, paper_params), (_, c) in zip(
+            TABLE3, _table3_counts(), strict=True):
+        command = " ".join(["--variants", variant, *options])
+        rows.append([label, f"`{command}`", c["madds"], f"{paper_madds}M",
+                     verdict(c["madds"], _m(paper_madds)),
+                     c["params"], f"{paper_params}M",
+                     verdict(c["params"], _m(paper_params))])
+    return ("`$ mbcalc compare --cin 512 --cout 512 --kernel 3 --size 14 …` (MobileNet paper, "
+            "Table 3):\n\n"
+            + table(["layer", "options", "MAdds", "paper", "matches?", "params", "paper",
+                     "matches?"], rows))
+
+
+# What seed 004 prints for the same four cases: (its 参数量 "params" line, its 计算量 "MAdds" line,
+# what went wrong). See docs/tutorials/depthwise-separable.md.
+SEED004 = [
+    ("235,293", "462,422,016", "3·3·512·512 printed with a digit dropped (its \"≈ 2.36M\" is "
+                               "right)"),
+    ("52,283,392", "266,572", "labels swapped; and 3·3·512 + 512·512 mis-added"),
+    ("150,912", "29,578,752", ""),
+    ("15,079,129", "150,912", "labels swapped; the case is titled ρ = 0.75 but computed with "
+                              "0.714; its MAdds use (0.714·14)² = 9.996², a map no layer has "
+                              "(the layer's map is round(9.996) = 10)"),
+]
+
+
+@snippet("separable-seed004.md")
+def _separable_seed004() -> str:
+    rows = []
+    for (label, *_), (_, c), (params, madds, what) in zip(TABLE3, _table3_counts(), SEED004,
+                                                          strict=True):
+        marks = ["✓" if int(text.replace(",", "")) == right else "✗"
+                 for text, right in ((params, c["params"]), (madds, c["madds"]))]
+        rows.append([label, f"{params} {marks[0]}", f"{madds} {marks[1]}", c["params"],
+                     c["madds"], what or "nothing"])
+    return table(["case", "seed: params (参数量)", "seed: MAdds (计算量)", "params",
+                  "MAdds", "what went wrong"], rows, right={1, 2, 3, 4})
+
+
+def _short_verdict(actual: int, printed_millions: str) -> str:
+    return "✓" if verdict(actual, _m(printed_millions)) != "no" else "✗"
+
+
+@snippet("separable-table4.md")
+def _separable_table4() -> str:
+    rows = []
+    for label, spec, paper_madds, paper_params in [
+        ("Conv MobileNet (full 3×3 convs)", "docs/examples/mobilenet_v1_fullconv.yaml", "4866",
+         "29.3"),
+        ("MobileNet (depthwise separable)", "mobilenet_v1", "569", "4.2"),
+    ]:
+        report = data(spec)
+        madds, params = report["totals"]["madds"], report["totals"]["params"]
+        no_fc = madds - sum(r["madds"] for r in report["layers"] if r["kind"] == "fc")
+        rows.append([label, f"`{spec}`", f"{paper_madds}M", madds, _short_verdict(madds,
+                     paper_madds), no_fc, _short_verdict(no_fc, paper_madds),
+                     f"{paper_params}M", params, _short_verdict(params, paper_params)])
+    (full, full_no_fc), (mobile, mobile_no_fc) = ((r[3], r[5]) for r in rows)
+    return ("MobileNet paper, Table 4, beside `mbcalc SPEC --summary`:\n\n"
+            + table(["network", "spec", "paper MAdds", "mbcalc", "matches?",
+                     "without the fc layer", "matches?", "paper params", "mbcalc", "matches?"],
+                    rows, right={3, 5, 8})
+            + f"\nThe full-conv network costs {float(full / mobile):.1f}× the MAdds of "
+              f"MobileNet. Its printed 4866M matches it without the fc layer "
+              f"({n(full_no_fc)}; with it, {n(full)}), while the same table's 569M for MobileNet "
+              f"counts the fc layer ({n(mobile)}; {n(mobile_no_fc)} without it): the paper "
+              "seems to have left the fc layer out of one of the two.\n")
+
+
+@snippet("mobilenet_v1-by-kind.md")
+def _mobilenet_v1_by_kind() -> str:
+    return markdown_output("mobilenet_v1", "--by-kind", "--summary")
+
+
+# MobileNetV1's Tables 2, 6, 7 ------------------------------------------------------------
+
+TABLES_6_7 = [  # (α, resolution, paper MAdds, paper params): MobileNet paper, Tables 6 and 7.
+    ("1", 224, "569", "4.2"), ("0.75", 224, "325", "2.6"), ("0.5", 224, "149", "1.3"),
+    ("0.25", 224, "41", "0.5"), ("1", 192, "418", "4.2"), ("1", 160, "290", "4.2"),
+    ("1", 128, "186", "4.2"),
+]
+
+
+def _bold_no(text: str) -> str:
+    return "**no**" if text == "no" else text
+
+
+@snippet("mobilenet_v1-tables-6-7.md")
+def _mobilenet_v1_tables_6_7() -> str:
+    rows = []
+    for alpha, resolution, paper_madds, paper_params in TABLES_6_7:
+        t = totals("mobilenet_v1", "--alpha", alpha, "--resolution", str(resolution))
+        rows.append([alpha, resolution, f"{paper_madds}M", t["madds"],
+                     _bold_no(verdict(t["madds"], _m(paper_madds))),
+                     f"{paper_params}M", t["params"],
+                     _bold_no(verdict(t["params"], _m(paper_params)))])
+    return ("`$ mbcalc mobilenet_v1 --alpha A --resolution R --summary` beside the paper's "
+            "Tables 6 and 7:\n\n"
+            + table(["α", "resolution", "paper MAdds", "mbcalc MAdds", "matches?", "paper params",
+                     "mbcalc params", "matches?"], rows, right={0, 1, 3, 6}))
+
+
+TABLE_2 = {  # MobileNet paper, Table 2: (% Mult-Adds, % params) per kind of layer.
+    "Conv 1×1": ("94.86", "74.59"), "Conv DW 3×3": ("3.06", "1.06"),
+    "Conv 3×3": ("1.19", "0.02"), "Fully Connected": ("0.18", "24.33"),
+}
+
+
+@snippet("mobilenet_v1-table-2.md")
+def _mobilenet_v1_table_2() -> str:
+    report = data("mobilenet_v1", "--by-kind")
+    madds, params = report["totals"]["madds"], report["totals"]["params"]
+    rows = []
+    for kind in report["by_kind"]:
+        paper_madds, paper_params = TABLE_2[kind["kind"]]
+        ours_madds = f"{100 * kind['madds'] / madds:.2f}"
+        ours_params = f"{100 * kind['params'] / params:.2f}"
+        rows.append([kind["kind"], paper_madds,
+                     ours_madds if ours_madds == paper_madds else f"**{ours_madds}**",
+                     paper_params,
+                     ours_params if ours_params == paper_params else f"**{ours_params}**"])
+    return ("`$ mbcalc mobilenet_v1 --by-kind --summary` beside the paper's Table 2 (a share that "
+            "differs in bold):\n\n"
+            + table(["kind", "paper % MAdds", "mbcalc % MAdds", "paper % params",
+                     "mbcalc % params"], rows, right={1, 2, 3, 4}))
+
+
+@snippet("mobilenet_v1-conv1.md")
+def _mobilenet_v1_conv1() -> str:
+    report = data("mobilenet_v1", "--by-kind")
+    conv1 = report["layers"][0]
+    total = report["totals"]["madds"]
+    s = conv1["symbols"]
+    shares = [float(f"{100 * k['madds'] / total:.2f}") for k in report["by_kind"]]
+    with_misprint = sum(shares) - float(f"{100 * conv1['madds'] / total:.2f}") + 1.19
+    return (f"The first conv costs {s['D_K']}·{s['D_K']}·{s['M']}·{s['N']}·{s['D_F']}·{s['D_F']}"
+            f" = {n(conv1['madds'])} MAdds, {100 * conv1['madds'] / total:.3f} % of {n(total)}. "
+            f"The paper's 1.19 % transposes the digits of 1.91 %: with 1.19 the column would sum "
+            f"to {with_misprint:.2f} %, with 1.91 it sums to {sum(shares):.2f} % (rounding).\n")
+
+
+# Width and resolution ---------------------------------------------------------------------
+
+
+@snippet("width-sweep.md")
+def _width_sweep() -> str:
+    return markdown_output("sweep", "mobilenet_v1", "--alpha", "1,0.75,0.5,0.25",
+                           "--resolution", "224,192,160,128")
+
+
+@snippet("width-formula.md")
+def _width_formula() -> str:
+    return markdown_output("formula", "mobilenet_v1")
+
+
+@snippet("width-closed-vs-exact.md")
+def _width_closed_vs_exact() -> str:
+    from sympy import Rational, Symbol, sympify
+
+    alpha, rho = Symbol("alpha"), Symbol("rho")
+    closed = data("mobilenet_v1")["closed_form"]
+    names = {"alpha": alpha, "rho": rho}
+    params, madds = sympify(closed["params"], locals=names), sympify(closed["madds"], locals=names)
+    rows = []
+    for a, resolution in [("1", 224), ("0.75", 224), ("0.75", 160), ("0.35", 224),
+                          ("0.35", 128)]:
+        t = totals("mobilenet_v1", "--alpha", a, "--resolution", str(resolution))
+        values = {alpha: Rational(a), rho: Rational(resolution, 224)}
+        cp, cm = params.subs(values), madds.subs(values)
+        rows.append([a, resolution, str(Fraction(resolution, 224)), t["params"], _decimal(cp),
+                     t["madds"], _decimal(cm)])
+    return ("Exact counts (`mbcalc mobilenet_v1 --alpha A --resolution R`) beside the closed "
+            "form evaluated at the same α and ρ = R/224:\n\n"
+            + table(["α", "resolution", "ρ", "exact params", "closed form", "exact MAdds",
+                     "closed form"], rows, right={0, 1, 2, 3, 4, 5, 6}))
+
+
+def _decimal(value: Any) -> str:
+    """An exact rational as an integer, or with one decimal."""
+    exact = Fraction(str(value))
+    return n(int(exact)) if exact.denominator == 1 else f"{float(exact):,.1f}"
+
+
+@snippet("width-rounding.md")
+def _width_rounding() -> str:
+    from complexity.width import WidthRule
+
+    floor, divisible = WidthRule(rule="floor"), WidthRule(rule="divisible", divisor=8)
+    alphas = ["0.35", "0.5", "0.75", "1.4"]
+    rows = []
+    for c in (16, 24, 32, 64, 96, 160, 320):
+        row: list[Any] = [c]
+        for a in alphas:
+            exact = c * Fraction(a)
+            row.append(f"{float(exact):g} → {floor.round(exact)} / {divisible.round(exact)}")
+        rows.append(row)
+    return ("c·α, then `floor` / `divisible` (divisor 8), as the engine rounds them:\n\n"
+            + table(["c", *(f"α = {a}" for a in alphas)], rows, right={0}))
+
+
+@snippet("width-solve.md")
+def _width_solve() -> str:
+    lines = []
+    for args in (("formula", "mobilenet_v1", "--solve-madds", "300M"),
+                 ("formula", "mobilenet_v1", "--solve-params", "1M"),
+                 ("formula", "mobilenet_v1", "--alpha", "0.5", "--solve-madds", "60M")):
+        run = mbcalc(*args, "--format", "markdown")
+        budget = next(line for line in run.out.splitlines() if line.startswith("- Budget"))
+        lines.append(f"- `$ mbcalc {shlex.join(args)}`: {budget[2:]}")
+    return "\n".join(lines) + "\n"
+
+
+@snippet("width-table5.md")
+def _width_table5() -> str:
+    rows = []
+    for label, args, paper_madds, paper_params in [
+        ("0.75 MobileNet (narrower)", ("mobilenet_v1", "--alpha", "0.75"), "325", "2.6"),
+        ("Shallow MobileNet (five blocks fewer)", ("docs/examples/mobilenet_v1_shallow.yaml",),
+         "307", "2.9"),
+    ]:
+        t = totals(*args)
+        rows.append([label, f"`{' '.join(args)}`", t["madds"], f"{paper_madds}M", t["params"],
+                     f"{paper_params}M"])
+    return "MobileNet paper, Table 5:\n\n" + table(
+        ["network", "mbcalc", "MAdds", "paper", "params", "paper"], rows)
+
+
+# Inverted residuals -----------------------------------------------------------------------
+
+
+@snippet("inverted-rows.md")
+def _inverted_rows() -> str:
+    return rows_excerpt(["mobilenet_v2"], ("b2/", "b3/"), "b2 + b3")
+
+
+@snippet("inverted-compare.md")
+def _inverted_compare() -> str:
+    return markdown_output("compare", "--cin", "24", "--cout", "24", "--kernel", "3", "--size",
+                           "56", "--expansion", "6", "--variants",
+                           "standard,depthwise_separable,inverted_residual")
+
+
+def _widths(layers: list[dict[str, Any]], prefix: str) -> str:
+    convs = [r for r in layers if r["name"].startswith(prefix) and r["kind"] in ("pw", "dw",
+                                                                                   "conv")]
+    return " → ".join([str(convs[0]["input"][0]), *(str(r["output"][0]) for r in convs)])
+
+
+@snippet("inverted-shapes.md")
+def _inverted_shapes() -> str:
+    rows = []
+    for label, model, prefix in [("ResNet-50 bottleneck (`resnet50`, `layer1.1`)", "resnet50",
+                                  "layer1.1/"),
+                                 ("MobileNetV2 inverted residual (`mobilenet_v2`, `b3`)",
+                                  "mobilenet_v2", "b3/")]:
+        layers = data(model)["layers"]
+        block = [r for r in layers if r["name"].startswith(prefix)]
+        rows.append([label, _widths(layers, prefix), f"{block[0]['input'][1]}²",
+                     sum(r["params"] for r in block), sum(r["madds"] for r in block)])
+    return table(["block", "channels through it", "map", "params", "MAdds"], rows)
+
+
+@snippet("inverted-v1-v2.md")
+def _inverted_v1_v2() -> str:
+    rows = []
+    for model in ("mobilenet_v1", "mobilenet_v2"):
+        report = data(model, "--by-kind")
+        kinds = {k["kind"]: k for k in report["by_kind"]}
+        rows.append([f"`{model}`", report["totals"]["params"], report["totals"]["madds"],
+                     pct(kinds["Conv 1×1"]["madds"], report["totals"]["madds"]),
+                     pct(kinds["Conv DW 3×3"]["madds"], report["totals"]["madds"])])
+    return ("`$ mbcalc MODEL --by-kind --summary`:\n\n"
+            + table(["network", "params", "MAdds", "1×1 convs' share of MAdds",
+                     "depthwise 3×3 share"], rows))
+
+
+# Squeeze-and-excite and h-swish -----------------------------------------------------------
+
+
+@snippet("se-rows.md")
+def _se_rows() -> str:
+    return rows_excerpt(["mobilenet_v3_large"], ("b4/",), "b4")
+
+
+@snippet("se-conventions.md")
+def _se_conventions() -> str:
+    rows = []
+    for convention in ("paper", "torch", "keras"):
+        layers = data("mobilenet_v3_large", "--convention", convention)["layers"]
+        se = next(r for r in layers if r["name"] == "b4/se")
+        rows.append([f"`{convention}`", f"C = {se['symbols']['C']}, C_r = {se['symbols']['C_r']}",
+                     se["params"], se["madds"]])
+    return table(["convention", "widths", "`b4/se` params", "`b4/se` MAdds"], rows)
+
+
+@snippet("se-share.md")
+def _se_share() -> str:
+    rows = []
+    for model in ("mobilenet_v3_large", "mobilenet_v3_small"):
+        report = data(model, "--by-kind")
+        se = next(k for k in report["by_kind"] if k["kind"] == "Squeeze-Excite")
+        t = report["totals"]
+        rows.append([f"`{model}`", se["layers"], se["params"], pct(se["params"], t["params"]),
+                     se["madds"], pct(se["madds"], t["madds"])])
+    return ("`$ mbcalc MODEL --by-kind --summary`, the Squeeze-Excite row:\n\n"
+            + table(["network", "SE layers", "params", "share", "MAdds", "share"], rows))
+
+
+@snippet("hswish-elements.md")
+def _hswish_elements() -> str:
+    layers = data("mobilenet_v3_large")["layers"]
+    counts: dict[int, dict[str, list[int]]] = {}
+    for r in layers:
+        fn = r["name"].rsplit("/", 1)[-1]
+        if r["kind"] != "act" or fn not in ("relu", "hswish"):
+            continue
+        c, h, w = r["output"]
+        entry = counts.setdefault(h, {}).setdefault(fn, [0, 0])
+        entry[0] += 1
+        entry[1] += c * h * w
+    rows = [[f"{h}×{h}", *(f"{v[0]} / {n(v[1])}" if (v := by_fn.get(fn)) else "—"
+                           for fn in ("relu", "hswish"))]
+            for h, by_fn in sorted(counts.items(), reverse=True)]
+    return ("The activation rows of `mbcalc mobilenet_v3_large` by map size: layers / values "
+            "passed through (C·H·W each; none of them costs a MAdd):\n\n"
+            + table(["map", "ReLU", "h-swish"], rows, right={1, 2}))
+
+
+# Group convolution and channel shuffle ----------------------------------------------------
+
+
+@snippet("group-groups.md")
+def _group_groups() -> str:
+    rows = []
+    for g in (1, 2, 3, 4, 8, 240):
+        c = compared(240, 240, 1, 28, "--variants", "standard,group", "--groups", str(g))
+        v = c["standard"] if g == 1 else c["group"]
+        rows.append([g if g < 240 else "240 (= M: one channel per group)", v["params"], v["madds"],
+                     ratio(v["ratio_madds"])])
+    return ("`$ mbcalc compare --cin 240 --cout 240 --kernel 1 --size 28 --variants "
+            "standard,group --groups g`:\n\n"
+            + table(["g", "params", "MAdds", "× standard"], rows, right={0, 1, 2, 3}))
+
+
+@snippet("group-unit.md")
+def _group_unit() -> str:
+    return rows_excerpt(["shufflenet_v1"], ("stage3.2/",), "stage3.2")
+
+
+@snippet("group-shufflenet.md")
+def _group_shufflenet() -> str:
+    rows = []
+    for g in (1, 2, 3, 4, 8):
+        report = data("shufflenet_v1", "--set", f"groups={g}")
+        layers = report["layers"]
+        widths = [next(r for r in reversed(layers) if r["name"].startswith(f"stage{s}."))
+                  ["output"][0] for s in (2, 3, 4)]
+        rows.append([g, ", ".join(map(str, widths)), report["totals"]["params"],
+                     report["totals"]["madds"]])
+    return ("`$ mbcalc shufflenet_v1 --set groups=g` (1×):\n\n"
+            + table(["g", "stage widths", "params", "MAdds"], rows, right={0, 2, 3}))
+
+
+@snippet("group-resnext.md")
+def _group_resnext() -> str:
+    rows = []
+    for model in ("resnet50", "resnext50_32x4d"):
+        report = data(model)
+        conv = next(r for r in report["layers"] if r["name"] == "layer1.0/conv2")
+        groups = conv["symbols"].get("g", 1)
+        rows.append([f"`{model}`", f"{conv['input'][0]} → {conv['output'][0]}, g = {groups}",
+                     conv["params"], conv["madds"], report["totals"]["params"],
+                     report["totals"]["madds"]])
+    return table(["network", "`layer1.0/conv2` (3×3)", "its params", "its MAdds",
+                  "network params", "network MAdds"], rows)
+
+
+# SqueezeNet's fire module -----------------------------------------------------------------
+
+
+@snippet("fire-compare.md")
+def _fire_compare() -> str:
+    return markdown_output("compare", "--cin", "96", "--cout", "128", "--kernel", "3", "--size",
+                           "54", "--variants", "standard,fire")
+
+
+@snippet("fire-rows.md")
+def _fire_rows() -> str:
+    return rows_excerpt(["squeezenet1_0"], ("fire2/",), "fire2")
+
+
+@snippet("fire-networks.md")
+def _fire_networks() -> str:
+    alexnet = totals("alexnet", "--convention", "torch")["params"]
+    rows = []
+    for model in ("alexnet", "squeezenet1_0", "squeezenet1_1"):
+        paper, torch = totals(model), totals(model, "--convention", "torch")
+        rows.append([f"`{model}`", paper["params"], torch["params"], mb(torch["params"]),
+                     f"{alexnet / torch['params']:.1f}×" if model != "alexnet" else "—",
+                     paper["madds"]])
+    return ("`$ mbcalc MODEL --summary` (and `--convention torch`, which counts the biases):\n\n"
+            + table(["network", "params (weights)", "params with biases", "MB as float32",
+                     "fewer params than AlexNet", "MAdds"], rows))
+
+
+# VGG and Inception ------------------------------------------------------------------------
+
+
+@snippet("vgg-stacked.md")
+def _vgg_stacked() -> str:
+    rows = []
+    for kernel in (5, 7):
+        c = compared(256, 256, kernel, 56, "--variants", "standard,stacked_3x3")
+        std, stacked = c["standard"], c["stacked_3x3"]
+        rows.append([f"{kernel}×{kernel}", f"{(kernel - 1) // 2} × 3×3", std["params"],
+                     stacked["params"], f"{(kernel - 1) // 2 * 9}C² / {kernel * kernel}C² = "
+                     f"{ratio(stacked['params'] / std['params'])}", stacked["madds"]])
+    return ("`$ mbcalc compare --cin 256 --cout 256 --kernel K --size 56 --variants "
+            "standard,stacked_3x3`:\n\n"
+            + table(["one conv", "replaced by", "its params", "stacked params", "ratio",
+                     "stacked MAdds"], rows))
+
+
+@snippet("vgg-by-kind.md")
+def _vgg_by_kind() -> str:
+    return markdown_output("vgg16", "--by-kind", "--summary")
+
+
+@snippet("inception-reduction.md")
+def _inception_reduction() -> str:
+    rows = []
+    for label, spec in [("naive (Figure 2a)", "docs/examples/inception_naive.yaml"),
+                        ("with 1×1 reductions (Figure 2b)",
+                         "docs/examples/inception_reduced.yaml")]:
+        report = data(spec)
+        rows.append([label, f"`{spec}`", report["layers"][-1]["output"][0],
+                     report["totals"]["params"], report["totals"]["madds"]])
+    return table(["inception (3a)", "spec", "output channels", "params", "MAdds"], rows)
+
+
+@snippet("inception-factorise.md")
+def _inception_factorise() -> str:
+    rows = []
+    for kernel, variant, label in [(5, "stacked_3x3", "two 3×3"),
+                                   (3, "asymmetric", "1×3 then 3×1"),
+                                   (7, "asymmetric", "1×7 then 7×1")]:
+        c = compared(192, 192, kernel, 17, "--variants", f"standard,{variant}")
+        std, other = c["standard"], c[variant]
+        rows.append([f"{kernel}×{kernel}", label, std["madds"], other["madds"],
+                     ratio(other["ratio_madds"])])
+    return ("`$ mbcalc compare --cin 192 --cout 192 --kernel K --size 17 --variants "
+            "standard,VARIANT`:\n\n"
+            + table(["conv", "factorised as", "MAdds", "factorised MAdds", "× standard"], rows))
+
+
+# Pruning, a what-if -----------------------------------------------------------------------
+
+PRUNED = ("mobilenet_v1", "mobilenet_v2", "squeezenet1_0", "resnet50", "alexnet", "vgg16")
+SPARSITY = (50, 70, 90)
+
+
+@snippet("pruning-kept.md")
+def _pruning_kept() -> str:
+    rows = []
+    for model in PRUNED:
+        params = totals(model)["params"]
+        rows.append([f"`{model}`", params, *(params - params * s // 100 for s in SPARSITY)])
+    return ("**What-if, not a measurement:** weights left at each sparsity, "
+            "params × (1 − s), from `mbcalc MODEL --summary` (paper convention: conv and fc "
+            "weights).\n\n"
+            + table(["network", "dense", *(f"{s} % zero" for s in SPARSITY)], rows))
+
+
+@snippet("pruning-size.md")
+def _pruning_size() -> str:
+    rows = []
+    for model in PRUNED:
+        params = totals(model)["params"]
+        row: list[Any] = [f"`{model}`", mb(params)]
+        for s in SPARSITY:
+            kept = params - params * s // 100
+            row.append(f"{mb(kept)} / {(kept * 4 + params / 8) / 1e6:.2f}")
+        rows.append(row)
+    return ("**What-if, not a measurement:** size in MB (10⁶ bytes) of the weights stored as "
+            "float32: dense, then at each sparsity the nonzero values alone / the values plus a "
+            "one-bit mask saying where they go (params / 8 bytes).\n\n"
+            + table(["network", "dense", *(f"{s} % zero" for s in SPARSITY)], rows, right=set(
+                range(1, 2 + len(SPARSITY)))))
+
+
+@snippet("pruning-fc.md")
+def _pruning_fc() -> str:
+    rows = []
+    for model in ("alexnet", "vgg16"):
+        report = data(model, "--by-kind")
+        total = report["totals"]["params"]
+        fc = next(k for k in report["by_kind"] if k["kind"] == "Fully Connected")["params"]
+        kept = total - fc * 90 // 100
+        rows.append([f"`{model}`", total, fc, pct(fc, total), kept, mb(kept),
+                     f"{total / kept:.1f}×"])
+    return ("**What-if:** only the fully connected layers pruned, 90 % of their weights zero "
+            "(from `mbcalc MODEL --by-kind --summary`):\n\n"
+            + table(["network", "params", "in fc layers", "share", "left", "MB (values only)",
+                     "smaller by"], rows))
+
+
+# Writing a spec ---------------------------------------------------------------------------
+
+
+@snippet("custom-first.md")
+def _custom_first() -> str:
+    return console(mbcalc("docs/examples/tinynet_first.yaml"))
+
+
+@snippet("custom-tinynet.md")
+def _custom_tinynet() -> str:
+    return console(elided(mbcalc("docs/examples/tinynet.yaml"), head=6, tail=3))
+
+
+@snippet("custom-variations.md")
+def _custom_variations() -> str:
+    return console(mbcalc("docs/examples/tinynet.yaml", "--set", "blocks=3", "--summary"),
+                   mbcalc("docs/examples/tinynet.yaml", "--alpha", "0.5", "--summary"))
+
+
+@snippet("custom-by-kind.md")
+def _custom_by_kind() -> str:
+    return markdown_output("docs/examples/tinynet.yaml", "--by-kind", "--summary")
+
+
+@snippet("custom-error.md")
+def _custom_error() -> str:
+    return console(mbcalc("docs/examples/tinynet_broken.yaml", expect=2),
+                   mbcalc("docs/examples/tinynet.yaml", "--set", "block=3", expect=2),
+                   show_err=True)
+
+
+@snippet("custom-csv.md")
+def _custom_csv() -> str:
+    return console(mbcalc("docs/examples/tinynet.yaml", "--summary", "--format", "csv"))
+
+
+# Conventions ------------------------------------------------------------------------------
+
+
+@snippet("conventions-presets.md")
+def _conventions_presets() -> str:
+    rows = []
+    for model in ("mobilenet_v1", "mobilenet_v2", "resnet50", "xception", "vgg16"):
+        counts = [totals(model, "--convention", c) for c in ("paper", "torch", "keras")]
+        assert len({c["madds"] for c in counts}) == 1
+        rows.append([f"`{model}`", *(c["params"] for c in counts), counts[0]["madds"]])
+    return ("`$ mbcalc MODEL --convention C --summary`:\n\n"
+            + table(["network", "paper params", "torch params", "keras params",
+                     "MAdds (all three)"], rows))
+
+
+@snippet("conventions-closed-form.md")
+def _conventions_closed_form() -> str:
+    return markdown_output("formula", "mobilenet_v1")
+
+
+# Papers vs mbcalc -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A figure as a paper prints it: ``value`` × ``unit``, rounded to the last printed digit."""
+
+    text: str
+    value: Decimal
+    unit: int
+    exact: bool = False
+    """An exact count (1,248,424), not a rounded one."""
+    cut: bool = False
+    """The source drops digits instead of rounding (MobileNetV2's Table 4: 300.77M as 300M)."""
+
+
+def verdict(actual: int, printed: Printed) -> str:
+    """'exact', 'rounds to it', 'cut to it' (where the source drops digits) or 'no'."""
+    if printed.exact:
+        return "exact" if Decimal(actual) == printed.value * printed.unit else "no"
+    step = Decimal(1).scaleb(printed.value.as_tuple().exponent)  # type: ignore[arg-type]
+    x = Decimal(actual) / printed.unit / step
+    if x.quantize(Decimal(1), ROUND_HALF_UP) * step == printed.value:
+        return "rounds to it"
+    if printed.cut and x.to_integral_value(ROUND_FLOOR) * step == printed.value:
+        return "cut to it"
+    return "no"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure a paper (or a reference implementation's table) prints for a zoo network."""
+
+    args: tuple[str, ...]
+    quantity: str
+    """'MAdds', 'params', 'FLOPs' (2 × MAdds) or 'conv MAdds' (conv layers only)."""
+    printed: Printed
+    source: str
+    note: str = ""
+
+
+def _m(text: str, unit: int = 10**6, cut: bool = False) -> Printed:
+    """'569' -> 569M; '1.7E3' -> 1,700M (two digits printed); ``cut``: the source drops digits."""
+    shown = f"{Decimal(text):,f}" if "E" in text else text
+    return Printed(shown + {10**6: "M", 10**9: " × 10⁹"}[unit], Decimal(text), unit, cut=cut)
+
+
+def _exact(text: str) -> Printed:
+    return Printed(text, Decimal(text.replace(",", "")), 1, exact=True)
+
+
+MN = "MobileNet paper"
+PAPERS: list[tuple[str, str, list[Figure]]] = [
+    ("MobileNetV1", "mobilenet_v1.md", [
+        Figure(("mobilenet_v1",), "MAdds", _m("569"), f"{MN}, Table 8"),
+        Figure(("mobilenet_v1",), "params", _m("4.2"), f"{MN}, Table 8"),
+        Figure(("mobilenet_v1", "--resolution", "160"), "MAdds", _m("290"), f"{MN}, Table 7",
+               "the paper scaled the fc layer's MAdds by ρ² too"),
+    ]),
+    ("MobileNetV2", "zoo/mobilenet_v2.md", [
+        Figure(("mobilenet_v2",), "MAdds", _m("300", cut=True), "MobileNetV2 paper, Table 4"),
+        Figure(("mobilenet_v2",), "params", _m("3.4", cut=True), "MobileNetV2 paper, Table 4"),
+        Figure(("mobilenet_v2", "--alpha", "1.4"), "MAdds", _m("585"),
+               "MobileNetV2 paper, Table 4", "the released 1.4 checkpoint: 582M, this network"),
+        Figure(("mobilenet_v2", "--alpha", "1.4"), "params", _m("6.9"),
+               "MobileNetV2 paper, Table 4", "the released 1.4 checkpoint: 6.06M"),
+    ]),
+    ("MobileNetV3", "zoo/mobilenet_v3.md", [
+        Figure(("mobilenet_v3_large",), "MAdds", _m("219"), "MobileNetV3 paper, Table 3",
+               "TF-slim's table prints 217 for the same model"),
+        Figure(("mobilenet_v3_large",), "params", _m("5.4", cut=True),
+               "MobileNetV3 paper, Table 3"),
+        Figure(("mobilenet_v3_small",), "MAdds", _m("56", cut=True),
+               "MobileNetV3 paper, Table 3"),
+        Figure(("mobilenet_v3_small",), "params", _m("2.5"), "MobileNetV3 paper, Table 3"),
+    ]),
+    ("ShuffleNet V1", "zoo/shufflenet.md", [
+        Figure(("shufflenet_v1",), "MAdds", _m("137"), "ShuffleNet paper, Table 1"),
+        Figure(("shufflenet_v1", "--set", "groups=8"), "MAdds", _m("137"),
+               "ShuffleNet paper, Table 1", "Table 1 leaves out the fc layer"),
+        Figure(("shufflenet_v1", "--set", "scale=2.0x"), "MAdds", _m("524"),
+               "ShuffleNet paper, Table 5"),
+        Figure(("shufflenet_v1", "--set", "groups=4", "--set", "scale=0.5x"), "MAdds",
+               _m("38"), "ShuffleNet paper, Table 5"),
+    ]),
+    ("ShuffleNet V2", "zoo/shufflenet.md", [
+        Figure(("shufflenet_v2_x0_5",), "MAdds", _m("41"), "ShuffleNet V2 paper, Table 5",
+               "the paper counted at least 23,552 more MAdds somewhere"),
+        Figure(("shufflenet_v2_x0_5",), "params", _m("1.4"), "ShuffleNet V2 paper, Table 5"),
+        Figure(("shufflenet_v2_x1_0",), "MAdds", _m("146"), "ShuffleNet V2 paper, Table 5",
+               "the paper counts Megvii's code, whose stage 2 differs"),
+        Figure(("shufflenet_v2_x1_0",), "params", _m("2.3"), "ShuffleNet V2 paper, Table 5"),
+        Figure(("shufflenet_v2_x1_5",), "MAdds", _m("299"), "ShuffleNet V2 paper, Table 5",
+               "as 1×"),
+        Figure(("shufflenet_v2_x1_5",), "params", _m("3.5"), "ShuffleNet V2 paper, Table 5"),
+        Figure(("shufflenet_v2_x2_0",), "MAdds", _m("591"), "ShuffleNet V2 paper, Table 5",
+               "as 1×"),
+        Figure(("shufflenet_v2_x2_0",), "params", _m("7.4"), "ShuffleNet V2 paper, Table 5"),
+    ]),
+    ("SqueezeNet, AlexNet, VGG16", "zoo/classic.md", [
+        Figure(("squeezenet1_0", "--convention", "torch"), "params", _exact("1,248,424"),
+               "SqueezeNet paper, Table 1", "weights and biases"),
+        Figure(("squeezenet1_0", "--convention", "torch"), "params", _m("1.25"),
+               f"{MN}, Table 9"),
+        Figure(("squeezenet1_0", "--resolution", "227"), "FLOPs", _m("1.7E3"), f"{MN}, Table 9",
+               "printed as Mult-Adds; it is 2 × MAdds at Caffe's 227×227"),
+        Figure(("alexnet",), "MAdds", _m("7.2E2"), f"{MN}, Table 9",
+               "the 2012 two-GPU network, not torchvision's"),
+        Figure(("alexnet",), "params", _m("60"), f"{MN}, Table 9",
+               "the 2012 paper's round \"60 million\""),
+        Figure(("vgg16",), "MAdds", _m("1.53E4"), f"{MN}, Table 8",
+               "the 13 conv layers alone (next row)"),
+        Figure(("vgg16",), "conv MAdds", _m("1.53E4"), f"{MN}, Table 8"),
+        Figure(("vgg16",), "params", _m("138"), f"{MN}, Table 8"),
+    ]),
+    ("GoogLeNet, Inception-v3", "zoo/inception.md", [
+        Figure(("googlenet", "--set", "k5=5"), "MAdds", _m("1.55E3"), f"{MN}, Table 8",
+               "not traced: neither the paper's network nor torchvision's"),
+        Figure(("googlenet", "--set", "k5=5"), "params", _m("6.8"), f"{MN}, Table 8",
+               "GoogLeNet's Table 1 summed in K = 1024"),
+        Figure(("googlenet", "--convention", "torch"), "params", _exact("6,624,904"),
+               "torchvision's model table"),
+        Figure(("googlenet",), "MAdds", _m("1.50", 10**9), "torchvision (\"GFLOPS\")"),
+        Figure(("inception_v3", "--set", "aux_logits=true", "--convention", "torch"), "params",
+               _exact("27,161,264"), "torchvision's model table", "with the aux head"),
+        Figure(("inception_v3",), "MAdds", _m("5.71", 10**9), "torchvision (\"GFLOPS\")",
+               "in eval mode, without the aux head"),
+    ]),
+    ("ResNet, ResNeXt", "zoo/resnet.md", [
+        Figure(("resnet18",), "MAdds", _m("1.8", 10**9), "ResNet paper, Table 1"),
+        Figure(("resnet18", "--convention", "torch"), "params", _m("11.7"),
+               "torchvision's model table"),
+        Figure(("resnet50", "--set", "variant=keras"), "MAdds", _m("3.8", 10**9, cut=True),
+               "ResNet paper, Table 1", "the original network, stride on the 1×1"),
+        Figure(("resnet50",), "MAdds", _m("4.1", 10**9), "ResNeXt paper, Table 1"),
+        Figure(("resnet50",), "params", _m("25.5"), "ResNeXt paper, Table 1"),
+        Figure(("resnet50", "--convention", "torch"), "params", _m("25.6"),
+               "torchvision's model table", "with batch norm's γ, β"),
+        Figure(("resnext50_32x4d",), "MAdds", _m("4.2", 10**9), "ResNeXt paper, Table 1"),
+        Figure(("resnext50_32x4d",), "params", _m("25.0"), "ResNeXt paper, Table 1"),
+    ]),
+    ("Xception", "zoo/xception.md", [
+        Figure(("xception", "--convention", "torch"), "params", _exact("22,855,952"),
+               "Xception paper, Table 3", "all trainable params, batch norm's γ, β included"),
+    ]),
+]
+
+
+def _measure(figure: Figure) -> int:
+    if figure.quantity == "conv MAdds":
+        return sum(r["madds"] for r in data(*figure.args)["layers"]
+                   if r["kind"] in ("conv", "pw", "dw"))
+    counts = totals(*figure.args)
+    return {"params": counts["params"], "MAdds": counts["madds"],
+            "FLOPs": 2 * counts["madds"]}[figure.quantity]
+
+
+@snippet("papers.md")
+def _papers() -> str:
+    parts, verdicts = [], []
+    for family, page, figures in PAPERS:
+        rows = []
+        for f in figures:
+            actual = _measure(f)
+            v = verdict(actual, f.printed)
+            verdicts.append(v)
+            rows.append([f"`{' '.join(f.args)}`", f.quantity, f.printed.text, f.source, actual,
+                         _bold_no(v), f.note])
+        parts.append(f"## {family}\n\nEvery figure explained: [{family}]({page}).\n\n"
+                     + table(["`mbcalc …`", "quantity", "printed", "where", "mbcalc gives",
+                              "reproduces?", "note"], rows, right={4}))
+    matched = sum(v != "no" for v in verdicts)
+    return (f"{matched} of the {len(verdicts)} printed figures below reproduce (exactly, or to "
+            "the digits printed); each of the other "
+            f"{len(verdicts) - matched} is explained on its network's page.\n\n"
+            + "\n".join(parts))
+
+
+# Reference --------------------------------------------------------------------------------
+
+
+@snippet("cli-reference.md")
+def _cli_reference() -> str:
+    import typer.main
+
+    from complexity.cli import app
+
+    group = typer.main.get_command(app)
+    root = group.make_context("mbcalc", [], resilient_parsing=True)
+    parts = ["## `mbcalc`\n", (group.help or "").replace("\n\n", "\n\n") + "\n"]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        ctx = command.make_context(name, [], parent=root, resilient_parsing=True)
+        usage = command.get_usage(ctx).replace("Usage: ", "")
+        parts.append(f"## `mbcalc {name}`\n\n{command.help}\n\n```text\n{usage}\n```\n")
+        rows = []
+        for param in command.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            names, help_text = record
+            extra = ""
+            if match := re.search(r"\s*\[([^\]]*)\]$", help_text):
+                help_text, extra = help_text[: match.start()], match.group(1)
+            rows.append([f"`{names}`", help_text.strip(), extra])
+        parts.append(table(["option", "", "default, range"], rows, right=set()))
+    return "\n".join(parts)
+
+
+_INT = {"integer": "int", "number": "number", "string": "string", "boolean": "bool",
+        "null": "null"}
+
+FIELD_NOTES = {  # for fields the schema leaves undescribed; a description in the schema wins
+    "kernel": "Kernel size D_K, or [K_h, K_w].",
+    "stride": "Stride, or [s_h, s_w].",
+    "dilation": "Dilation, or [d_h, d_w].",
+    "groups": "Groups g: each output channel sees M/g input channels.",
+    "bias": "Has a bias per output channel (counted by the torch and keras conventions, not by "
+            "paper).",
+    "out": "Output channels N before the width multiplier.",
+    "fn": "The nonlinearity; every one is free.",
+    "op": "Average or max.",
+    "p": "Drop probability; changes no count.",
+    "size": "Output H×W, or [H, W].",
+    "ceil_mode": "Round the output size up, as torch's ceil_mode does.",
+    "width": "How α applies: `scaled` c·α rounded by the width rule; `fixed` c; `grow_only` "
+             "c·max(1, α).",
+    "layers": "The layers inside, in order.",
+    "times": "How many times `layers` repeat.",
+    "start": "The number `{i}` takes on the first repetition.",
+    "act": "The activation after each conv (`none`: no activation).",
+    "expansion": "Expansion t: the hidden width is t times the input channels.",
+    "c1": "1×1 branch width.",
+    "c3r": "1×1 reduction before the 3×3.",
+    "c3": "3×3 branch width.",
+    "c5r": "1×1 reduction before the k5×k5.",
+    "c5": "k5×k5 branch width.",
+    "pool_proj": "1×1 after the pooling branch.",
+    "pool_features": "1×1 after the pooling branch.",
+    "c7": "Width inside the 7×7-factorised branches.",
+    "squeeze": "Squeeze 1×1 width.",
+    "expand1x1": "Expand 1×1 width.",
+    "expand3x3": "Expand 3×3 width.",
+    "mid": "Width of the 1×1 → 3×3 inside the block.",
+    "exp": "Expansion width (none: no expansion layer).",
+    "se": "Has squeeze-and-excite after the depthwise conv.",
+    "se_reduction": "Squeeze-and-excite reduction r: C_r = C/r.",
+    "se_divisor": "Make C_r divisible by this.",
+    "reduction": "r: the squeeze width is C/r.",
+    "gate": "The gate's activation.",
+}
+
+
+def _bounds(field: dict[str, Any]) -> str:
+    low = (field["exclusiveMinimum"] + 1 if field.get("type") == "integer"
+           and "exclusiveMinimum" in field else field.get("minimum", field.get("exclusiveMinimum")))
+    high = field.get("maximum")
+    op = "> " if "exclusiveMinimum" in field and field.get("type") != "integer" else ""
+    if low is not None and high is not None and not op:
+        return f" {low}–{high:,}"
+    parts = ([f"{op or '≥ '}{low}"] if low is not None else []) + (
+        [f"≤ {high:,}"] if high is not None else [])
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _type_text(field: dict[str, Any]) -> str:
+    """A schema type as a reader wants it: ``int 1–1,000,000 or [h, w]``, ``"avg"``/``"max"``."""
+    if "$ref" in field:
+        title = field["$ref"].rsplit("/", 1)[-1]
+        return f"[{title}](#{_anchor(title)})"
+    if "const" in field:
+        return f"`{json.dumps(field['const'])}`"
+    if "enum" in field:
+        return " / ".join(f"`{json.dumps(v)}`" for v in field["enum"])
+    if "anyOf" in field:
+        options = field["anyOf"]
+        texts = []
+        for option in options:
+            pair = option.get("prefixItems")
+            if pair and len(pair) == 2 and pair[0] == pair[1] and pair[0] in options:
+                texts.append("a pair [h, w] of those")
+            else:
+                texts.append(_type_text(option))
+        return " or ".join(texts)
+    kind = field.get("type")
+    if kind == "array":
+        if "prefixItems" in field:
+            return "[" + ", ".join(_type_text(f) for f in field["prefixItems"]) + "]"
+        items = field.get("items", {})
+        if "discriminator" in items or "anyOf" in items or "oneOf" in items:
+            return "list of [layers](#layers-blocks-and-containers)"
+        return f"list of {_type_text(items)}"
+    if kind == "object" and "additionalProperties" in field:
+        return f"mapping: name → {_type_text(field['additionalProperties'])}"
+    return _INT.get(str(kind), str(kind)) + _bounds(field)
+
+
+def _anchor(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _fields_table(model: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
+    required = set(model.get("required", []))
+    rows = []
+    for name, field in model.get("properties", {}).items():
+        if name in skip:
+            continue
+        default = ("required" if name in required
+                   else f"`{json.dumps(field['default'], ensure_ascii=False)}`"
+                   if "default" in field else "")
+        description = " ".join(field.get("description", FIELD_NOTES.get(name, "")).split())
+        rows.append([f"`{name}`", _type_text(field), default, description.replace("``", "`")])
+    if not rows:
+        return "No fields but `kind` and `name`.\n"
+    return table(["field", "type", "default", "description"], rows, right=set())
+
+
+def _description(model: dict[str, Any]) -> str:
+    return " ".join(model.get("description", "").split()).replace("``", "`") + "\n"
+
+
+@snippet("spec-reference.md")
+def _spec_reference() -> str:
+    from complexity.blocks import Block
+    from complexity.containers import Container
+    from complexity.layers import Primitive
+
+    schema = data_schema()
+    defs = schema["$defs"]
+    mapping = {kind: ref.rsplit("/", 1)[-1] for kind, ref in
+               schema["properties"]["layers"]["items"]["discriminator"]["mapping"].items()}
+    groups = {"layer": {m.__name__ for m in _members(Primitive)},
+              "container": {m.__name__ for m in _members(Container)},
+              "block": {m.__name__ for m in _members(Block)}}
+    grouped = set().union(*groups.values())
+    missing = sorted(set(mapping.values()) - grouped)
+    if missing:
+        raise RuntimeError(f"kinds in no group (layer, container, block): {missing}")
+    parts = ["## The network\n", _description(schema), _fields_table(schema)]
+    for title in sorted({r.rsplit("/", 1)[-1] for r in _refs(schema)} - grouped):
+        parts += [f"### {title}\n", _description(defs[title]), _fields_table(defs[title])]
+    parts += ["## Layers, blocks and containers\n",
+              "Every entry of `layers` is a mapping with a `kind`, which picks the fields below. "
+              "Every kind also takes `name`: a layer's row label (unnamed layers are named after "
+              "the layer before them, `conv1/bn`), or the prefix of the rows inside a block or "
+              "container (`b3/expand`).\n"]
+    headings = {"layer": "Primitive layers: one row each, with its formulas",
+                "container": "Containers: how layers are wired",
+                "block": "Blocks: the papers' building blocks, expanded into layers"}
+    for group in ("layer", "container", "block"):
+        parts.append(f"### {headings[group]}\n")
+        titles = sorted({t for t in mapping.values() if t in groups[group]},
+                        key=lambda t: min(k for k, v in mapping.items() if v == t))
+        for title in titles:
+            kinds = sorted(k for k, v in mapping.items() if v == title)
+            parts += ["#### " + ", ".join(f"`{k}`" for k in kinds) + "\n",
+                      _description(defs[title]), _fields_table(defs[title], skip=("name", "kind"))]
+    return "\n".join(parts)
+
+
+def data_schema() -> dict[str, Any]:
+    return json.loads(mbcalc("schema").out)  # type: ignore[no-any-return]
+
+
+def _members(union: Any) -> list[Any]:
+    from typing import get_args
+
+    return list(get_args(union)) or [union]
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            elif key not in ("$defs", "discriminator"):
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Putting it together
+
+README_BEGIN = "<!-- BEGIN generated by docs/generate.py from snippets/readme-output.md -->"
+README_END = "<!-- END generated -->"
+
+
+def build() -> dict[Path, str]:
+    """Every generated file's path and text: the snippets and README.md."""
+    files = {SNIPPETS / name: function() for name, function in SNIPPET_FUNCTIONS.items()}
+    readme = README.read_text(encoding="utf-8")
+    begin, end = readme.find(README_BEGIN), readme.find(README_END)
+    if begin < 0 or end < begin:
+        raise RuntimeError(f"README.md lacks the lines {README_BEGIN!r} … {README_END!r}")
+    files[README] = (readme[: begin + len(README_BEGIN)] + "\n"
+                     + files[SNIPPETS / "readme-output.md"] + readme[end:])
+    return files
+
+
+def differences(files: dict[Path, str]) -> list[str]:
+    """Files whose text on disk differs from ``files``, and stale snippets."""
+    stale = [f"{p.relative_to(ROOT)} (not generated any more)" for p in sorted(SNIPPETS.glob("*"))
+             if p not in files]
+    changed = [str(p.relative_to(ROOT)) for p, text in files.items()
+               if not p.is_file() or p.read_text(encoding="utf-8") != text]
+    return changed + stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="only report out-of-date files (exit 1 if any)")
+    args = parser.parse_args(argv)
+    files = build()
+    out_of_date = differences(files)
+    if args.check:
+        for name in out_of_date:
+            print(f"out of date: {name}")
+        return 1 if out_of_date else 0
+    SNIPPETS.mkdir(parents=True, exist_ok=True)
+    for path in SNIPPETS.glob("*"):
+        if path not in files:
+            path.unlink()
+    for path, text in files.items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    print(f"{len(files) - 1} snippets and README.md up to date ({len(out_of_date)} rewritten)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
