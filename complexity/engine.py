@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 from pydantic import TypeAdapter
-from sympy import Add, Expr, Integer, Max, Rational, Symbol, expand
 
-from complexity import symbols as S
 from complexity.blocks import Block
 from complexity.containers import Concat, Item, Repeat, Residual, Side
 from complexity.errors import LayerProblem, MbcalcError, SpecError
+from complexity.expr import ZERO as NO_COST
+from complexity.expr import Expr, Values
 from complexity.layers import Convention, Primitive, Value
+from complexity.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.shapes import Shape
 from complexity.specfile import LoadedSpec, Path_
 from complexity.width import WidthMode, WidthRule, make_divisible, scale
@@ -56,33 +59,25 @@ class Exact:
         return size
 
 
-@functools.lru_cache(maxsize=4)
-def _grow_only(alpha: Symbol) -> Expr:
-    """max(1, α): the width factor of a layer that only grows (built once, it is slow)."""
-    return Max(1, alpha)
-
-
 @dataclass(frozen=True)
 class ClosedForm:
     """Channels c·α and spatial sizes ρ·D, without rounding."""
 
-    alpha: Symbol = S.alpha
-    rho: Symbol = S.rho
-    origin: Expr = Integer(0)
+    origin: Poly = ZERO
 
-    def width(self, channels: int, mode: WidthMode) -> Expr:
+    def width(self, channels: int, mode: WidthMode) -> Poly:
         if mode == "fixed":
-            return Integer(channels)
-        return (_grow_only(self.alpha) if mode == "grow_only" else self.alpha) * channels
+            return Poly.const(channels)
+        return (GROW if mode == "grow_only" else ALPHA) * channels
 
-    def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Expr:
-        return channels * Rational(1, reduction)
+    def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Poly:
+        return channels * Fraction(1, reduction)  # type: ignore[return-value]
 
-    def relative(self, channels: Value, out: int, of: int) -> Expr:
-        return channels * Rational(out, of)
+    def relative(self, channels: Value, out: int, of: int) -> Poly:
+        return channels * Fraction(out, of)  # type: ignore[return-value]
 
-    def spatial(self, size: int, fixed: bool) -> Expr:
-        return Integer(size) if fixed else self.rho * size
+    def spatial(self, size: int, fixed: bool) -> Poly:
+        return Poly.const(size) if fixed else RHO * size
 
 
 @dataclass(frozen=True)
@@ -97,13 +92,13 @@ class Row:
     params_formula: Expr
     """Params in the papers' notation (D_K, M, N, D_F, g …)."""
     madds_formula: Expr
-    values: dict[Symbol, int]
+    values: Values
     """The value of every symbol in the formulas at this α and resolution."""
     params: int
     madds: int
-    params_closed: Expr
+    params_closed: Poly
     """Params in α and ρ, unrounded."""
-    madds_closed: Expr
+    madds_closed: Poly
 
 
 @dataclass(frozen=True)
@@ -119,9 +114,9 @@ class Report:
     rows: list[Row]
     params: int
     madds: int
-    params_closed: Expr
+    params_closed: Poly
     """Total params as a polynomial in α and ρ without rounding."""
-    madds_closed: Expr
+    madds_closed: Poly
 
 
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
@@ -157,7 +152,7 @@ def walk(
     walker.sequence(
         network.layers,
         start,
-        Shape(Integer(network.in_channels), network.resolution, network.resolution)
+        Shape(Poly.const(network.in_channels), network.resolution, network.resolution)
         if closed else start,
         Scope(path=("layers",)),
     )
@@ -172,8 +167,8 @@ def walk(
         rows=rows,
         params=sum(r.params for r in rows),
         madds=sum(r.madds for r in rows),
-        params_closed=expand(Add(*(r.params_closed for r in rows))) if closed else Integer(0),
-        madds_closed=expand(Add(*(r.madds_closed for r in rows))) if closed else Integer(0),
+        params_closed=_sum(r.params_closed for r in rows) if closed else ZERO,
+        madds_closed=_sum(r.madds_closed for r in rows) if closed else ZERO,
     )
 
 
@@ -209,7 +204,7 @@ class Walker:
         self.exact = exact
         self.with_closed = closed
         """False: skip the closed-form walk (the second shape in each Pair is the exact one)."""
-        self.closed = ClosedForm(origin=Integer(spec.network.in_channels))
+        self.closed = ClosedForm(origin=Poly.const(spec.network.in_channels))
         self.convention = convention
         self.rows: list[Row] = []
         self.last = ""
@@ -262,13 +257,13 @@ class Walker:
             if self.with_closed:
                 ys = layer.out_shape(xs, self.closed)
                 closed_cost = layer.cost(xs, ys, self.closed, self.convention)
-                params_closed = closed_cost.params.xreplace(closed_cost.values)
-                madds_closed = closed_cost.madds.xreplace(closed_cost.values)
+                params_closed = _poly(closed_cost.params.evaluate(closed_cost.values))
+                madds_closed = _poly(closed_cost.madds.evaluate(closed_cost.values))
             else:
-                ys, params_closed, madds_closed = y, Integer(0), Integer(0)
+                ys, params_closed, madds_closed = y, ZERO, ZERO
         except LayerProblem as problem:
             raise self.fail(problem, path, name) from None
-        values = {k: int(v) for k, v in cost.values.items()}
+        values = Values({k: int(v) for k, v in cost.values.items()})
         self.rows.append(Row(
             name=name,
             kind=layer.kind,
@@ -289,8 +284,8 @@ class Walker:
         self.rows.append(Row(
             name=scope.name(kind) if scope.prefix else f"{self.last}/{kind}",
             kind=kind, category="Other", input=x, output=y,
-            params_formula=Integer(0), madds_formula=Integer(0), values={}, params=0, madds=0,
-            params_closed=Integer(0), madds_closed=Integer(0),
+            params_formula=NO_COST, madds_formula=NO_COST, values=Values(), params=0, madds=0,
+            params_closed=ZERO, madds_closed=ZERO,
         ))
 
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
@@ -336,7 +331,7 @@ class Walker:
                     "branches", f"concat: branch {j} gives {y.h}×{y.w} but branch 1 gives "
                     f"{first.h}×{first.w}"), path, scope.prefix or self.last)
         y = first.resized(sum(int(o[0].c) for o in outs), first.h, first.w)
-        ys = (outs[0][1].resized(Add(*(o[1].c for o in outs)), outs[0][1].h, outs[0][1].w)
+        ys = (outs[0][1].resized(_sum(o[1].c for o in outs), outs[0][1].h, outs[0][1].w)
               if self.with_closed else y)
         self.merge_row("concat", scope, x, y)
         return y, ys
@@ -355,9 +350,22 @@ def expansion(block: Block) -> list[Item]:
     return _ITEMS.validate_python(block.expand())
 
 
-def evaluate(formula: Expr, values: dict[Symbol, int]) -> int:
+def evaluate(formula: Expr, values: Mapping[Any, int]) -> int:
     """A formula's exact integer value at ``values``."""
-    result = formula.xreplace({k: Integer(v) for k, v in values.items()})
-    if not result.is_Integer:
-        raise AssertionError(f"{formula} at {values} is {result}, not an integer")
+    result = formula.xreplace(values)
+    if Fraction(result).denominator != 1:
+        raise AssertionError(f"{formula} at {dict(values)} is {result}, not an integer")
     return int(result)
+
+
+def _poly(value: Any) -> Poly:
+    return value if isinstance(value, Poly) else Poly.const(value)
+
+
+def _sum(polys: Iterable[Any]) -> Poly:
+    """A sum of polynomials, linear in their number."""
+    terms: dict[Any, Fraction] = {}
+    for p in polys:
+        for k, v in _poly(p).terms.items():
+            terms[k] = terms.get(k, Fraction(0)) + v
+    return Poly(terms)

@@ -7,15 +7,17 @@ the papers' factor order when printed (D_K·D_K·M·N·D_F·D_F).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sympy import Add, Expr, Integer, Mul, Pow, Symbol
 
-from complexity import symbols as S
+from complexity import notation as S
 from complexity.errors import LayerProblem
+from complexity.expr import ONE, ZERO, Expr, Num, Sym, Values, power, product, ratio, total
 from complexity.fields import NonNegativeInt, PositiveInt, Size, StrictBool
+from complexity.poly import Poly
 from complexity.shapes import Shape, out_hw, pair
 from complexity.width import WidthMode
 
@@ -23,7 +25,8 @@ Convention = Literal["paper", "torch", "keras"]
 """What params count: ``paper`` weights only; ``torch`` + declared biases + BN γ, β;
 ``keras`` + declared biases + BN γ, β, moving mean and variance."""
 
-Value = int | Expr
+Value = int | Poly
+"""A size: an exact integer, or a polynomial in α and ρ in the closed-form walk."""
 
 
 class Context(Protocol):
@@ -51,48 +54,37 @@ class Cost:
 
     params: Expr
     madds: Expr
-    values: dict[Symbol, Value]
+    values: dict[str, Value]
+    """The value of each symbol, by name."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", Values(self.values))
 
 
-ZERO = Cost(Integer(0), Integer(0), {})
+FREE = Cost(ZERO, ZERO, {})
 
 
-def product(*factors: Expr) -> Expr:
-    """An unevaluated product that keeps the given factor order for printing."""
-    if any(f == 0 for f in factors):
-        return Integer(0)
-    kept: list[Expr] = []
-    for f in factors:
-        if isinstance(f, Mul) and not any(isinstance(a, Pow) and a.exp == -1 for a in f.args):
-            kept.extend(f.args)
-        elif f != 1:
-            kept.append(f)
-    if not kept:
-        return Integer(1)
-    return kept[0] if len(kept) == 1 else Mul(*kept, evaluate=False)
-
-
-def _kernel_terms(kernel: Size) -> tuple[Expr, dict[Symbol, Value]]:
+def _kernel_terms(kernel: Size) -> tuple[Expr, dict[str, Value]]:
     kh, kw = pair(kernel)
     if kh == kw == 1:
-        return Integer(1), {}
+        return ONE, {}
     if kh == kw:
-        return S.D_K**2, {S.D_K: kh}
-    return product(S.K_h, S.K_w), {S.K_h: kh, S.K_w: kw}
+        return power(S.D_K, 2), {"D_K": kh}
+    return product(S.K_h, S.K_w), {"K_h": kh, "K_w": kw}
 
 
-def _map_terms(y: Shape, ctx: Context) -> tuple[Expr, dict[Symbol, Value]]:
+def _map_terms(y: Shape, ctx: Context) -> tuple[Expr, dict[str, Value]]:
     if y.h == y.w:
-        return S.D_F**2, {S.D_F: ctx.spatial(y.h, y.fixed)}
-    return product(S.H_out, S.W_out), {S.H_out: ctx.spatial(y.h, y.fixed),
-                                       S.W_out: ctx.spatial(y.w, y.fixed)}
+        return power(S.D_F, 2), {"D_F": ctx.spatial(y.h, y.fixed)}
+    return product(S.H_out, S.W_out), {"H_out": ctx.spatial(y.h, y.fixed),
+                                       "W_out": ctx.spatial(y.w, y.fixed)}
 
 
-def _with_bias(weights: Expr, bias: bool, convention: Convention, *channels: Symbol) -> Expr:
+def _with_bias(weights: Expr, bias: bool, convention: Convention, *channels: Sym) -> Expr:
     """weights, plus one bias per output channel where the convention counts biases."""
     if not bias or convention == "paper":
         return weights
-    return Add(weights, *channels, evaluate=False)
+    return total(weights, *channels)
 
 
 class _Layer(BaseModel):
@@ -107,7 +99,7 @@ class _Layer(BaseModel):
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         """Free by default: the row appears with its shapes and zero cost."""
-        return ZERO
+        return FREE
 
     def category(self, x: Shape, y: Shape) -> str:
         """The group this layer falls in for the by-kind breakdown."""
@@ -195,9 +187,9 @@ class Conv(_Window, _Outputs):
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         k, k_values = _kernel_terms(self.kernel)
         f, f_values = _map_terms(y, ctx)
-        m = product(S.M, Pow(S.g, -1, evaluate=False)) if self.groups > 1 else S.M
+        m = ratio(S.M, S.g) if self.groups > 1 else S.M
         weights = product(k, m, S.N)
-        values = {**k_values, **f_values, S.M: x.c, S.N: y.c, S.g: self.groups}
+        values = {**k_values, **f_values, "M": x.c, "N": y.c, "g": self.groups}
         return Cost(_with_bias(weights, self.bias, convention, S.N), product(weights, f), values)
 
     def category(self, x: Shape, y: Shape) -> str:
@@ -210,7 +202,7 @@ class Pointwise(_Outputs):
     kind: Literal["pw"]
 
     def _as_conv(self) -> Conv:
-        return Conv(kind="conv", kernel=1, **self.model_dump(exclude={"kind", "name"}))
+        return _pointwise_conv(self)
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
         return self._as_conv().out_shape(x, ctx)
@@ -220,6 +212,12 @@ class Pointwise(_Outputs):
 
     def category(self, x: Shape, y: Shape) -> str:
         return self._as_conv().category(x, y)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pointwise_conv(layer: Pointwise) -> Conv:
+    """The 1×1 conv a pointwise layer is (built once per distinct layer)."""
+    return Conv(kind="conv", kernel=1, **layer.model_dump(exclude={"kind", "name"}))
 
 
 class Depthwise(_Window):
@@ -243,8 +241,8 @@ class Depthwise(_Window):
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         k, k_values = _kernel_terms(self.kernel)
         f, f_values = _map_terms(y, ctx)
-        weights = product(k, S.M, S.m if self.multiplier > 1 else Integer(1))
-        values = {**k_values, **f_values, S.M: x.c, S.m: self.multiplier, S.N: y.c}
+        weights = product(k, S.M, S.m if self.multiplier > 1 else ONE)
+        values = {**k_values, **f_values, "M": x.c, "m": self.multiplier, "N": y.c}
         return Cost(_with_bias(weights, self.bias, convention, S.N), product(weights, f), values)
 
     def category(self, x: Shape, y: Shape) -> str:
@@ -269,7 +267,8 @@ class FullyConnected(_Layer):
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         weights = product(S.M, S.N)
-        return Cost(_with_bias(weights, self.bias, convention, S.N), weights, {S.M: x.c, S.N: y.c})
+        return Cost(_with_bias(weights, self.bias, convention, S.N), weights,
+                    {"M": x.c, "N": y.c})
 
     def category(self, x: Shape, y: Shape) -> str:
         return "Fully Connected"
@@ -287,10 +286,10 @@ class SqueezeExcite(_Layer):
     gate: Literal["sigmoid", "hsigmoid"] = "sigmoid"
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
-        weights = product(Integer(2), S.C, S.C_r)
+        weights = product(Num(2), S.C, S.C_r)
         squeezed = ctx.squeeze(x.c, self.reduction, self.divisor)
         params = _with_bias(weights, self.bias, convention, S.C_r, S.C)
-        return Cost(params, weights, {S.C: x.c, S.C_r: squeezed})
+        return Cost(params, weights, {"C": x.c, "C_r": squeezed})
 
     def category(self, x: Shape, y: Shape) -> str:
         return "Squeeze-Excite"
@@ -308,7 +307,7 @@ class BatchNorm(_Layer):
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         affine = int(self.scale) + int(self.center)
         per_channel = {"paper": 0, "torch": affine, "keras": affine + 2}[convention]
-        return Cost(product(Integer(per_channel), S.C), Integer(0), {S.C: x.c})
+        return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 
 class Activation(_Layer):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sympy import Expr
-
 from complexity.errors import LayerProblem
+from complexity.poly import Poly
 
 Padding = int | tuple[int, int] | Literal["same", "valid"]
 
@@ -16,7 +15,7 @@ Padding = int | tuple[int, int] | Literal["same", "valid"]
 class Shape:
     """A feature map (C, H, W). C is an int, or an expression in α in the closed-form walk."""
 
-    c: int | Expr
+    c: int | Poly
     h: int
     w: int
     fixed: bool = False
@@ -26,7 +25,7 @@ class Shape:
     def as_list(self) -> list[int]:
         return [int(self.c), self.h, self.w]
 
-    def resized(self, c: int | Expr, h: int, w: int) -> Shape:
+    def resized(self, c: int | Poly, h: int, w: int) -> Shape:
         """A shape computed from this one, keeping whether its size is fixed."""
         return Shape(c, h, w, self.fixed)
 

@@ -72,7 +72,7 @@ def _point(report: Report, alpha: Fraction, rho: Fraction | None) -> Point:
 
 def _spatial(row: Row) -> int:
     """The spatial factor of a row's MAdds: D_F² or H_out·W_out, 1 where there is none."""
-    values = {s.name: v for s, v in row.values.items()}
+    values = row.values
     if "D_F" in values:
         return values["D_F"] ** 2
     return values.get("H_out", 1) * values.get("W_out", 1)
@@ -92,31 +92,39 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
             report = walk(spec, alpha, None, resolution, convention, closed=False)
         except MbcalcError:
             return None
-        named = {row.name: row for row in report.rows}
-        return named if len(named) == len(report.rows) else None
+        costly = [row for row in report.rows if row.params or row.madds]
+        named = {row.name: row for row in costly}  # free rows (adds, BN in paper) do not count
+        return named if len(named) == len(costly) else None
 
     reference = rows(Fraction(1), first)
-    spatial: dict[int, dict[str, int] | None] = {}
+    names = list(reference) if reference is not None else []
+    spatial: dict[int, list[int] | None] = {}
     for _, resolution in columns:
         walked = rows(Fraction(1), resolution)
         separable = (reference is not None and walked is not None
                      and walked.keys() == reference.keys()
                      and all(walked[n].params == reference[n].params for n in walked))
-        spatial[resolution] = {n: _spatial(r) for n, r in walked.items()} if separable else None
+        spatial[resolution] = [_spatial(walked[n]) for n in names] if separable else None
     points = []
     for alpha in alphas:
         at_alpha = rows(alpha, first)
-        usable = at_alpha is not None and reference is not None and \
-            at_alpha.keys() == reference.keys() and spatial[first] is not None
+        here = spatial[first]
+        usable = (at_alpha is not None and reference is not None and here is not None
+                  and at_alpha.keys() == reference.keys())
+        if usable:
+            assert at_alpha is not None and here is not None
+            params = sum(r.params for r in at_alpha.values())
+            # the channel part of each layer's MAdds: its MAdds over its spatial part
+            weights = [(at_alpha[n].madds // s, k) for k, (n, s) in enumerate(zip(names, here,
+                                                                                    strict=True))
+                       if at_alpha[n].madds]
         for rho, resolution in columns:
             factors = spatial[resolution]
             if not usable or factors is None:
                 points.append(_point(walk(spec, alpha, None, resolution, convention,
                                           closed=False), alpha, rho))
                 continue
-            assert at_alpha is not None and spatial[first] is not None
-            params = sum(r.params for r in at_alpha.values())
-            madds = sum(r.madds // spatial[first][n] * factors[n] for n, r in at_alpha.items())
+            madds = sum(w * factors[k] for w, k in weights)
             points.append(Point(alpha, Fraction(resolution, base) if rho is None else rho,
                                 resolution, params, madds))
     return points

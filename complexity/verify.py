@@ -62,7 +62,7 @@ def spec_layers(report: Report) -> list[Measured]:
     measured = []
     for row in report.rows:
         if row.kind == "se":
-            c, c_r = row.values[_symbol("C")], row.values[_symbol("C_r")]
+            c, c_r = row.values["C"], row.values["C_r"]
             bias = row.params > 2 * c * c_r
             measured += [
                 Measured(f"{row.name}.fc1", c * c_r + (c_r if bias else 0), c * c_r),
@@ -71,12 +71,6 @@ def spec_layers(report: Report) -> list[Measured]:
         elif row.params or row.madds:
             measured.append(Measured(row.name, row.params, row.madds))
     return measured
-
-
-def _symbol(name: str) -> Any:
-    from complexity.symbols import BY_NAME
-
-    return BY_NAME[name]
 
 
 def align(ours: list[Measured], theirs: list[Measured]) -> list[Pair]:

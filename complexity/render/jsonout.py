@@ -34,7 +34,7 @@ def report_dict(report: Report, kinds: bool = False) -> dict[str, Any]:
                 "madds": row.madds,
                 "params_formula": str(row.params_formula),
                 "madds_formula": str(row.madds_formula),
-                "symbols": {s.name: v for s, v in row.values.items()},
+                "symbols": dict(row.values),
             }
             for row in report.rows
         ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sympy import Expr, latex
+from typing import Any
 
 from complexity.engine import Report
 from complexity.render.formula import closed
@@ -50,8 +50,10 @@ def solution_text(solution: Solution) -> str:
 
 def formula_latex(report: Report) -> str:
     """The closed forms as a LaTeX align* environment."""
-    def tex(expr: Expr) -> str:
-        return latex(expr)
+    from sympy import latex
+
+    def tex(expr: Any) -> str:
+        return str(latex(expr._sympy_()))
 
     return ("\\begin{align*}\n"
             f"\\text{{params}} &= {tex(report.params_closed)} \\\\\n"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sympy import Expr
-
 from complexity.breakdown import by_kind
 from complexity.engine import Report, Row
+from complexity.expr import Expr
 from complexity.render.formula import closed, pretty
 from complexity.render.numbers import decimal, megabytes, percent, readable, short
 from complexity.shapes import Shape
