@@ -208,6 +208,8 @@ class Walker:
         self.convention = convention
         self.rows: list[Row] = []
         self.last = ""
+        self.costed: dict[tuple[Any, ...], tuple[Row, Shape]] = {}
+        """Rows by (layer, input, origins): identical repeated layers are costed once."""
 
     def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
         where = replace(self.spec.source.locate(path, problem.field), layer=name)
@@ -251,21 +253,30 @@ class Walker:
         else:
             label = getattr(layer, "fn", layer.kind)
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
-        try:
-            y = layer.out_shape(x, self.exact)
-            cost = layer.cost(x, y, self.exact, self.convention)
-            if self.with_closed:
-                ys = layer.out_shape(xs, self.closed)
-                closed_cost = layer.cost(xs, ys, self.closed, self.convention)
-                params_closed = _poly(closed_cost.params.evaluate(closed_cost.values))
-                madds_closed = _poly(closed_cost.madds.evaluate(closed_cost.values))
-            else:
-                ys, params_closed, madds_closed = y, ZERO, ZERO
-        except LayerProblem as problem:
-            raise self.fail(problem, path, name) from None
+        key = (layer, x, xs, self.exact.origin, self.closed.origin)
+        if key not in self.costed:  # a repeated layer on the same input is costed once
+            try:
+                self.costed[key] = self.cost(layer, x, xs)
+            except LayerProblem as problem:
+                raise self.fail(problem, path, name) from None
+        row, ys = self.costed[key]
+        self.rows.append(replace(row, name=name))
+        return row.output, ys
+
+    def cost(self, layer: Primitive, x: Shape, xs: Shape) -> tuple[Row, Shape]:
+        """A layer's row (unnamed) on input ``x``, and its output in the closed-form walk."""
+        y = layer.out_shape(x, self.exact)
+        cost = layer.cost(x, y, self.exact, self.convention)
+        if self.with_closed:
+            ys = layer.out_shape(xs, self.closed)
+            closed_cost = layer.cost(xs, ys, self.closed, self.convention)
+            params_closed = _poly(closed_cost.params.evaluate(closed_cost.values))
+            madds_closed = _poly(closed_cost.madds.evaluate(closed_cost.values))
+        else:
+            ys, params_closed, madds_closed = y, ZERO, ZERO
         values = Values({k: int(v) for k, v in cost.values.items()})
-        self.rows.append(Row(
-            name=name,
+        row = Row(
+            name="",
             kind=layer.kind,
             category=layer.category(x, y),
             input=x,
@@ -277,8 +288,8 @@ class Walker:
             madds=evaluate(cost.madds, values),
             params_closed=params_closed,
             madds_closed=madds_closed,
-        ))
-        return y, ys
+        )
+        return row, ys
 
     def merge_row(self, kind: str, scope: Scope, x: Shape, y: Shape) -> None:
         self.rows.append(Row(
