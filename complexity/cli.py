@@ -234,7 +234,8 @@ def sweep(
 
         sweep_plot(spec.network.name, points, plot, force)
     if fmt is Format.json:
-        data = [{"alpha": float(p.alpha), "rho": float(p.rho), "resolution": p.resolution,
+        as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
+        data = [{"alpha": as_float(p.alpha), "rho": as_float(p.rho), "resolution": p.resolution,
                  "params": p.params, "madds": p.madds} for p in points]
         deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
         return

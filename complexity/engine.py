@@ -7,6 +7,7 @@ and spatial sizes as ρ·(size at the base resolution), giving the unrounded pol
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from collections.abc import Iterable, Mapping
@@ -253,14 +254,17 @@ class Walker:
         else:
             label = getattr(layer, "fn", layer.kind)
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
-        key = (layer, x, xs, self.exact.origin, self.closed.origin)
+        key = ((layer, x, xs, self.exact.origin, self.closed.origin) if self.with_closed
+               else (layer, x, self.exact.origin))
         if key not in self.costed:  # a repeated layer on the same input is costed once
             try:
                 self.costed[key] = self.cost(layer, x, xs)
             except LayerProblem as problem:
                 raise self.fail(problem, path, name) from None
         row, ys = self.costed[key]
-        self.rows.append(replace(row, name=name))
+        named = copy.copy(row)  # cheaper than dataclasses.replace, which re-runs __init__
+        object.__setattr__(named, "name", name)
+        self.rows.append(named)
         return row.output, ys
 
     def cost(self, layer: Primitive, x: Shape, xs: Shape) -> tuple[Row, Shape]:
@@ -363,7 +367,9 @@ def expansion(block: Block) -> list[Item]:
 
 def evaluate(formula: Expr, values: Mapping[Any, int]) -> int:
     """A formula's exact integer value at ``values``."""
-    result = formula.xreplace(values)
+    result = formula.evaluate(values)
+    if isinstance(result, int):
+        return result
     if Fraction(result).denominator != 1:
         raise AssertionError(f"{formula} at {dict(values)} is {result}, not an integer")
     return int(result)

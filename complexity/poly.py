@@ -18,10 +18,11 @@ _NAMES = ("alpha", "rho", "Max(1, alpha)")
 class Poly:
     """Σ coefficient·α^a·ρ^r·max(1, α)^m, zero terms never stored."""
 
-    __slots__ = ("terms",)
+    __slots__ = ("terms", "_hash")
 
     def __init__(self, terms: dict[Exponents, Fraction] | None = None) -> None:
         self.terms = {k: v for k, v in (terms or {}).items() if v}
+        self._hash: int | None = None
 
     @classmethod
     def const(cls, value: int | Fraction) -> Poly:
@@ -93,7 +94,9 @@ class Poly:
         return o.terms == self.terms
 
     def __hash__(self) -> int:
-        return hash(frozenset(self.terms.items()))
+        if self._hash is None:
+            self._hash = hash(frozenset(self.terms.items()))
+        return self._hash
 
     def __str__(self) -> str:
         if not self.terms:

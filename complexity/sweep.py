@@ -100,11 +100,14 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
     names = list(reference) if reference is not None else []
     spatial: dict[int, list[int] | None] = {}
     for _, resolution in columns:
+        if resolution in spatial:
+            continue  # two ρ that round to one resolution
         walked = rows(Fraction(1), resolution)
         separable = (reference is not None and walked is not None
                      and walked.keys() == reference.keys()
                      and all(walked[n].params == reference[n].params for n in walked))
         spatial[resolution] = [_spatial(walked[n]) for n in names] if separable else None
+    rhos_shown = [Fraction(r, base) if rho is None else rho for rho, r in columns]
     points = []
     for alpha in alphas:
         at_alpha = rows(alpha, first)
@@ -118,13 +121,12 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
             weights = [(at_alpha[n].madds // s, k) for k, (n, s) in enumerate(zip(names, here,
                                                                                     strict=True))
                        if at_alpha[n].madds]
-        for rho, resolution in columns:
+        for (rho, resolution), shown in zip(columns, rhos_shown, strict=True):
             factors = spatial[resolution]
             if not usable or factors is None:
                 points.append(_point(walk(spec, alpha, None, resolution, convention,
                                           closed=False), alpha, rho))
                 continue
             madds = sum(w * factors[k] for w, k in weights)
-            points.append(Point(alpha, Fraction(resolution, base) if rho is None else rho,
-                                resolution, params, madds))
+            points.append(Point(alpha, shown, resolution, params, madds))
     return points

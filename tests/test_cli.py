@@ -160,3 +160,27 @@ def test_schema_describes_every_layer_kind() -> None:
     assert {"conv", "dw", "pw", "fc", "se", "bn", "repeat", "residual", "concat",
             "inverted_residual", "fire"} <= kinds
     assert schema["$defs"]["Conv"]["properties"]["out"]["description"].startswith("Output")
+
+
+def test_formula_command_closed_form_is_a_alpha2_plus_b_alpha() -> None:
+    code, out, _ = run("formula", "mobilenet_v1", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    params = sympify(data["params"], locals=S.BY_NAME)
+    madds = sympify(data["madds"], locals=S.BY_NAME)
+    assert madds.subs({S.alpha: 1, S.rho: 1}) == 568_740_352
+    assert params.subs({S.alpha: 1, S.rho: 1}) == 4_209_088
+    poly = params.as_poly(S.alpha)
+    assert poly.degree() == 2 and poly.coeff_monomial(1) == 0
+    a, b = poly.coeff_monomial(S.alpha**2), poly.coeff_monomial(S.alpha)
+    assert a.is_Integer and b.is_Integer and a > 0 and b > 0
+
+
+def test_formula_solves_a_budget_checked_against_exact_counts() -> None:
+    code, out, _ = run("formula", "mobilenet_v1", "--solve-madds", "300M", "--format", "json")
+    assert code == 0
+    solution = json.loads(out)["solution"]
+    assert solution["madds"] <= 300_000_000
+    code, out, _ = run("mobilenet_v1", "--alpha", str(solution["alpha"] + 0.001), "--format",
+                       "json")
+    assert json.loads(out)["totals"]["madds"] > 300_000_000

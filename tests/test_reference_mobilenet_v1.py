@@ -25,7 +25,7 @@ from complexity.zoo import resolve  # noqa: E402
 pytestmark = pytest.mark.reference
 
 ALPHAS = [1.0, 0.75, 0.5, 0.25]
-RESOLUTIONS = [224, 192, 160, 128]
+RESOLUTIONS = [224, 192, 160, 128, 96]
 GRID = pytest.mark.parametrize(
     ("alpha", "resolution"), [(a, r) for a in ALPHAS for r in RESOLUTIONS]
 )
