@@ -46,6 +46,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 # --- targets (issue "Performance") -------------------------------------------------------------
+SWEEP_MAX_RATIO = 3.0
+"""time(10,000-point sweep) / time(one model), at most."""
 DEPTH_MAX_RATIO = 12.0
 """time(20,000 layers) / time(2,000 layers), at most."""
 RSS_MAX_MB = 150.0
@@ -308,8 +310,13 @@ def report(args: argparse.Namespace, results: dict[str, Measurement], started: s
         for a, r in args.sweep_points:
             m = results.get(f"sweep:{a}x{r}")
             if m is not None:
-                rows.append((f"2. sweep {a}×{r} = {a * r:,} points, vs (1)", "— (reported)",
-                             fmt_time(m), ratio_text(m, cold, "wall"), "info"))
+                target, verdict = "— (reported)", "info"
+                if a * r == 10_000:
+                    target = f"≤ {SWEEP_MAX_RATIO:g}×"
+                    within = m.ok and cold.ok and m.wall <= SWEEP_MAX_RATIO * cold.wall
+                    verdict = "PASS" if within else "FAIL"
+                rows.append((f"2. sweep {a}×{r} = {a * r:,} points, vs (1)", target,
+                             fmt_time(m), ratio_text(m, cold, "wall"), verdict))
 
     small_n, large_n = args.depths
     for variant in ("plain", "repeat"):
