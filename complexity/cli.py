@@ -370,13 +370,28 @@ def schema(
 
 @app.command("list")
 @user_errors
-def list_models(debug: Debug = False) -> None:
+def list_models(
+    fmt: Annotated[Format | None, typer.Option("--format", help="Output format "
+                                               "(default: one line per network).")] = None,
+    output: Output = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
     """List the networks in the zoo."""
+    from complexity.render.tables import Table
     from complexity.zoo import resolve, zoo_names
 
-    for name in zoo_names():
-        title = resolve(name).network.title or ""
-        typer.echo(f"{name:24} {title}")
+    zoo = [(name, resolve(name).network.title or "") for name in zoo_names()]
+    if fmt is None:
+        text = "".join(f"{name:24} {title}\n" for name, title in zoo)
+        deliver(Format.markdown, output, force, text=text)
+    elif fmt is Format.json:
+        data = [{"name": name, "title": title} for name, title in zoo]
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+    else:
+        table = Table(title="mbcalc zoo", columns=["model", "title"],
+                      rows=[[name, title] for name, title in zoo])
+        deliver(fmt, output, force, tables=[table])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -195,3 +195,11 @@ def test_a_closed_pipe_is_not_an_error() -> None:
                               shell=True, capture_output=True, text=True, timeout=60)
         assert run_.stdout.strip(), command
         assert "error" not in run_.stderr.lower(), (command, run_.stderr)
+
+
+def test_list_in_every_format() -> None:
+    for fmt in ("table", "markdown", "csv", "json", "latex", "html"):
+        code, out, _ = run("list", "--format", fmt)
+        assert code == 0 and "mobilenet" in out, fmt  # (LaTeX escapes the underscore)
+    assert {"name": "mobilenet_v1", "title": "MobileNetV1 (Howard et al. 2017)"} in json.loads(
+        run("list", "--format", "json")[1])
