@@ -40,7 +40,7 @@ def engine(alpha: float, resolution: int, convention: str = "torch") -> Report:
     )
 
 
-from torch_counts import torch_madds  # noqa: E402
+from torch_counts import input_shapes, torch_madds  # noqa: E402
 
 
 def millions(n: int, digits: int = 0) -> Fraction:
@@ -132,15 +132,7 @@ def test_per_layer_against_torch_modules() -> None:
     alpha, resolution = 0.5, 160
     model = mobilenet_v1(alpha).eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    inputs: dict[nn.Module, torch.Size] = {}
-    hooks = [
-        m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
-        for m in layers
-    ]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for hook in hooks:
-        hook.remove()
+    inputs = input_shapes(model, layers, resolution)
 
     report = engine(alpha, resolution, "torch")
     rows = [r for r in report.rows if r.kind in ("conv", "dw", "pw", "fc")]

@@ -49,7 +49,7 @@ def engine(name: str, resolution: int = 224, convention: str = "torch",
     )
 
 
-from torch_counts import torch_madds  # noqa: E402
+from torch_counts import input_shapes, torch_madds  # noqa: E402
 
 
 def build(name: str, classes: int = 1000) -> nn.Module:
@@ -110,13 +110,7 @@ def test_per_layer_against_torch_modules(name: str, resolution: int) -> None:
     to 6×6."""
     model = build(name).eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    inputs: dict[nn.Module, torch.Size] = {}
-    hooks = [m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
-             for m in layers]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for hook in hooks:
-        hook.remove()
+    inputs = input_shapes(model, layers, resolution)
 
     rows = [r for r in engine(name, resolution).rows if r.madds]
     assert len(rows) == len(layers)

@@ -44,7 +44,7 @@ def engine(alpha: float | str, resolution: int = 224, convention: str = "torch",
     )
 
 
-from torch_counts import torch_madds  # noqa: E402
+from torch_counts import input_shapes, torch_madds  # noqa: E402
 
 
 def truncated(n: int, unit: int, digits: int = 0) -> Fraction:
@@ -158,15 +158,7 @@ def test_per_layer_against_torch_modules() -> None:
     alpha, resolution = 0.35, 128
     model = mobilenet_v2(alpha).eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    inputs: dict[nn.Module, torch.Size] = {}
-    hooks = [
-        m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
-        for m in layers
-    ]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for hook in hooks:
-        hook.remove()
+    inputs = input_shapes(model, layers, resolution)
 
     rows = [r for r in engine(alpha, resolution).rows if r.kind in ("conv", "dw", "pw", "fc")]
     # stem, 17 blocks of 3 convs (the first without expansion), head conv, classifier

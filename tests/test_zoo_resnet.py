@@ -41,7 +41,7 @@ def engine(name: str, variables: dict[str, VariableValue] | None = None,
                 convention=convention)  # type: ignore[arg-type]
 
 
-from torch_counts import torch_madds  # noqa: E402
+from torch_counts import input_shapes, torch_madds  # noqa: E402
 
 
 def reference(name: str, variables: dict[str, VariableValue], classes: int = 1000) -> Any:
@@ -124,13 +124,7 @@ def test_per_layer_against_torch_modules(name: str, variables: dict[str, Variabl
     resolution = 160
     model = reference(name, variables).eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    inputs: dict[Any, Any] = {}
-    hooks = [m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
-             for m in layers]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for hook in hooks:
-        hook.remove()
+    inputs = input_shapes(model, layers, resolution)
 
     rows = [r for r in engine(name, variables, resolution, "torch").rows
             if r.kind in ("conv", "pw", "fc")]

@@ -15,7 +15,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from torch import Size, nn  # noqa: E402
+from torch import nn  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from complexity.cli import app  # noqa: E402
@@ -45,7 +45,7 @@ def v2(size: str, convention: str = "paper", resolution: int = 224) -> Report:
     return walk(spec, resolution=resolution, convention=convention)  # type: ignore[arg-type]
 
 
-from torch_counts import torch_madds  # noqa: E402
+from torch_counts import input_shapes, torch_madds  # noqa: E402
 
 
 def millions(n: int, digits: int = 0) -> Fraction:
@@ -106,13 +106,7 @@ def test_per_layer_against_torch_modules(name: str) -> None:
         model, report = MODELS[name](), v2("x0_5", "torch", resolution)
     model.eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    inputs: dict[nn.Module, Size] = {}
-    hooks = [m.register_forward_pre_hook(lambda m, args: inputs.__setitem__(m, args[0].shape))
-             for m in layers]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for hook in hooks:
-        hook.remove()
+    inputs = input_shapes(model, layers, resolution)
 
     rows = [r for r in report.rows if r.kind in ("conv", "pw", "dw", "fc")]
     assert len(rows) == len(layers)

@@ -34,7 +34,7 @@ def engine(resolution: int = 299, convention: str = "torch", classes: int = 1000
     )
 
 
-from torch_counts import torch_madds  # noqa: E402
+from torch_counts import input_shapes, torch_madds  # noqa: E402
 
 
 def numel(model: nn.Module) -> int:
@@ -100,18 +100,8 @@ def test_per_layer_against_torch_modules() -> None:
     resolution = 299
     model = xception().eval()
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
-    inputs: dict[nn.Module, torch.Size] = {}
-    order: list[nn.Module] = []
-
-    def record(module: nn.Module, args: tuple[torch.Tensor, ...]) -> None:
-        inputs[module] = args[0].shape
-        order.append(module)
-
-    hooks = [m.register_forward_pre_hook(record) for m in layers]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, resolution, resolution))
-    for hook in hooks:
-        hook.remove()
+    inputs = input_shapes(model, layers, resolution)
+    order = list(inputs)  # the order the layers ran
 
     rows = [r for r in engine(resolution, "torch").rows if r.kind in ("conv", "dw", "pw", "fc")]
     # 2 stem convs, 34 separable convs (2 per entry/exit block, 3 per middle block, 2 at the

@@ -16,3 +16,20 @@ def torch_madds(module: Any, x: Any) -> int:
     flops = int(counter.get_total_flops())
     assert flops % 2 == 0, f"odd flop count {flops}"
     return flops // 2
+
+
+def input_shapes(model: Any, layers: list[Any], resolution: int) -> dict[Any, Any]:
+    """The input shape each of ``layers`` sees in one forward pass of ``model`` on zeros,
+    in the order the layers run."""
+    import torch
+
+    shapes: dict[Any, Any] = {}
+    hooks = [layer.register_forward_pre_hook(
+        lambda module, args: shapes.__setitem__(module, args[0].shape)) for layer in layers]
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, 3, resolution, resolution))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return shapes
