@@ -1,8 +1,8 @@
 """Budgets: the largest α or ρ whose exact, rounded counts fit a params or MAdds budget.
 
-The closed form (unrounded) gives a first guess; the answer is then found by bisection on the
-exact counts of real walks: α on a grid of 1/1000, ρ through the integer input resolution.
-Bisection assumes counts do not decrease as α or ρ grow; the answer is always checked to fit.
+The answer is found by bisection on the exact counts of real walks (without the closed form,
+which plays no part here): α on a grid of 1/1000, ρ through the integer input resolution.
+Bisection assumes counts do not decrease as α or ρ grow; the answer is always one that fits.
 """
 
 from __future__ import annotations
@@ -31,89 +31,86 @@ class Solution:
     report: Report
 
 
-def _largest(fits: Callable[[int], bool], start: int, limit: int,
-             valid: Callable[[int], bool] = lambda k: True) -> int | None:
-    """The largest k in [1, limit] with fits(k), searching up from ``start`` then bisecting.
-
-    ``valid(k)`` (false below some k: the network cannot be built there) sets where to begin.
-    """
-    first = _smallest(valid, limit)
-    if first is None or not fits(first):
-        return None
-    low, high = first, max(first + 1, start)
-    while high <= limit and fits(high):
-        low, high = high, high * 2
-    high = min(high, limit + 1)
+def _bisect(holds: Callable[[int], bool], low: int, high: int) -> int:
+    """The largest k in [low, high) with holds(k), given holds(low) and not holds(high)."""
     while high - low > 1:
         middle = (low + high) // 2
-        if fits(middle):
+        if holds(middle):
             low = middle
         else:
             high = middle
     return low
 
 
-def _smallest(valid: Callable[[int], bool], limit: int) -> int | None:
-    """The smallest k in [1, limit] with valid(k), valid being false below it and true above."""
-    high = 1
-    while not valid(high):
-        if high > limit:
-            return None
-        high *= 2
-    low = high // 2  # not valid, or 0
-    while high - low > 1:
-        middle = (low + high) // 2
-        if valid(middle):
-            high = middle
-        else:
-            low = middle
-    return high
+class _Walks:
+    """Walks of one spec at k = 1, 2, …, each made once (a probe is asked twice or more)."""
+
+    def __init__(self, walk_at: Callable[[int], Report]) -> None:
+        self.walk_at = walk_at
+        self.done: dict[int, Report | MbcalcError] = {}
+
+    def valid(self, k: int) -> bool:
+        """Whether the network can be built at k (a channel or a map may round to nothing)."""
+        if k not in self.done:
+            try:
+                self.done[k] = self.walk_at(k)
+            except MbcalcError as exc:
+                self.done[k] = exc
+        return not isinstance(self.done[k], MbcalcError)
+
+    def at(self, k: int) -> Report:
+        self.valid(k)
+        result = self.done[k]
+        if isinstance(result, MbcalcError):
+            raise result
+        return result
+
+
+def _largest(walks: _Walks, metric: Metric, budget: int, start: int, limit: int) -> int | None:
+    """The largest k in [1, limit] whose count fits ``budget``: from the smallest k the network
+    can be built at, up by doubling from ``start``, then by bisection."""
+    if walks.valid(1):
+        first = 1
+    else:
+        high = 2
+        while not walks.valid(high):
+            if high > limit:
+                return None
+            high *= 2
+        first = _bisect(lambda k: not walks.valid(k), high // 2, high) + 1
+
+    def fits(k: int) -> bool:
+        return bool(getattr(walks.at(k), metric) <= budget)
+
+    if not fits(first):
+        return None
+    low, high = first, max(first + 1, start)
+    while high <= limit and fits(high):
+        low, high = high, high * 2
+    return _bisect(fits, low, min(high, limit + 1))
 
 
 def solve_alpha(spec: LoadedSpec, metric: Metric, budget: int, rho: Fraction | None = None,
                 resolution: int | None = None, convention: Convention = "paper") -> Solution:
     """The largest α (a multiple of 1/1000) whose exact count fits ``budget``."""
-    def at(k: int) -> Report:
-        return walk(spec, k * ALPHA_STEP, rho, resolution, convention)
-
-    def valid(k: int) -> bool:
-        try:
-            at(k)
-        except MbcalcError:
-            return False  # too narrow to build: a channel rounds to zero
-        return True
-
-    def fits(k: int) -> bool:
-        return bool(getattr(at(k), metric) <= budget)
-
-    best = _largest(fits, 1000, int(MAX_ALPHA / ALPHA_STEP), valid)
+    walks = _Walks(lambda k: walk(spec, k * ALPHA_STEP, rho, resolution, convention,
+                                  closed=False))
+    best = _largest(walks, metric, budget, 1000, int(MAX_ALPHA / ALPHA_STEP))
     if best is None:
         raise MbcalcError(f"no alpha ≥ {ALPHA_STEP} fits {metric} ≤ {budget:,}")
-    return Solution(budget, metric, at(best))
+    return Solution(budget, metric, walk(spec, best * ALPHA_STEP, rho, resolution, convention))
 
 
 def solve_resolution(spec: LoadedSpec, metric: Metric, budget: int, alpha: Fraction,
                      convention: Convention = "paper") -> Solution:
     """The largest input resolution (ρ = resolution / base) whose exact count fits ``budget``."""
     base = spec.network.resolution
-
-    def at(r: int) -> Report:
-        return walk(spec, alpha, resolution=r, convention=convention)
-
-    def valid(r: int) -> bool:
-        try:
-            at(r)
-        except MbcalcError:
-            return False  # too small for the network's kernels
-        return True
-
-    def fits(r: int) -> bool:
-        return bool(getattr(at(r), metric) <= budget)
-
-    if metric == "params" and at(base).params == at(2 * base).params:
+    walks = _Walks(lambda r: walk(spec, alpha, resolution=r, convention=convention,
+                                  closed=False))
+    if metric == "params" and walks.at(base).params == walks.at(2 * base).params:
         raise MbcalcError("this network's params do not depend on ρ: solve for α instead "
                           "(leave out --alpha)")
-    best = _largest(fits, base, 64 * base, valid)
+    best = _largest(walks, metric, budget, base, 64 * base)
     if best is None:
         raise MbcalcError(f"no resolution fits {metric} ≤ {budget:,} at alpha={float(alpha)}")
-    return Solution(budget, metric, at(best))
+    return Solution(budget, metric, walk(spec, alpha, resolution=best, convention=convention))

@@ -26,9 +26,6 @@ C = Symbol("C", positive=True, integer=True)
 C_r = Symbol("C_r", positive=True, integer=True)
 """Squeeze width of a squeeze-and-excite layer, C/r rounded by the family's rule."""
 
-SPATIAL = frozenset({D_F, H_out, W_out})
-"""Symbols that stand for a spatial size: they scale with ρ in the closed form."""
-
 BY_NAME = {
     s.name: s for s in (alpha, rho, D_K, K_h, K_w, M, N, D_F, H_out, W_out, g, m, C, C_r)
 }
