@@ -115,8 +115,8 @@ def data(*args: str) -> Any:
 
 @cache
 def _spec(model: str, sets: tuple[str, ...]) -> Any:
-    from complexity.arguments import parse_sets
-    from complexity.zoo import resolve
+    from complexity.cli.arguments import parse_sets
+    from complexity.language.zoo import resolve
 
     with _fixed_terminal():  # a spec file's path is relative to the repository root
         return resolve(model, parse_sets(list(sets)))
@@ -127,7 +127,7 @@ def totals(*args: str) -> dict[str, int]:
     [--convention C] [--set NAME=VALUE …]``, from the engine that command runs (the walk, without
     the command line and the printing: totals are most of the docs' numbers, so this keeps
     generation fast)."""
-    from complexity.engine import walk
+    from complexity.engine.walk import walk
 
     model, options, sets = args[0], dict[str, str](), list[str]()
     rest = list(args[1:])
@@ -610,7 +610,7 @@ def _decimal(value: Any) -> str:
 
 @snippet("width-rounding.md")
 def _width_rounding() -> str:
-    from complexity.width import WidthRule
+    from complexity.language.width import WidthRule
 
     floor, divisible = WidthRule(rule="floor"), WidthRule(rule="divisible", divisor=8)
     alphas = ["0.35", "0.5", "0.75", "1.4"]
@@ -1309,9 +1309,9 @@ def _description(model: dict[str, Any]) -> str:
 
 @snippet("spec-reference.md")
 def _spec_reference() -> str:
-    from complexity.blocks import Block
-    from complexity.containers import Container
-    from complexity.layers import Primitive
+    from complexity.language.blocks import Block
+    from complexity.language.containers import Container
+    from complexity.language.layers import Primitive
 
     schema = data_schema()
     defs = schema["$defs"]

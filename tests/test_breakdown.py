@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from complexity.breakdown import by_kind
-from complexity.engine import walk
-from complexity.zoo import resolve
+from complexity.analysis.breakdown import by_kind
+from complexity.engine.walk import walk
+from complexity.language.zoo import resolve
 
 # Paper, Table 2 (% of MAdds, % of params), with the printed 1.19 % of the 3×3 conv replaced by
 # 1.91 %: the first conv's 3·3·3·32·112² = 10,838,016 MAdds are 1.906 % of 568,740,352.

@@ -10,7 +10,7 @@ import pytest
 from sympy import sympify
 from typer.testing import CliRunner
 
-from complexity import symbols as S
+from complexity.algebra import symbols as S
 from complexity.cli import app
 
 runner = CliRunner()

@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 from sympy import Symbol, sympify
 
-from complexity import symbols as S
-from complexity.compare import VARIANTS, Problem, compare, formula_value, scaled
+from complexity.algebra import symbols as S
+from complexity.analysis.compare import VARIANTS, Problem, compare, formula_value, scaled
 from complexity.errors import MbcalcError
 
 

@@ -17,12 +17,12 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
+from complexity.analysis.compare import Problem, compare  # noqa: E402
 from complexity.cli import app  # noqa: E402
-from complexity.compare import Problem, compare  # noqa: E402
-from complexity.engine import walk  # noqa: E402
+from complexity.engine.walk import walk  # noqa: E402
 from complexity.errors import MbcalcError  # noqa: E402
-from complexity.specfile import load_spec  # noqa: E402
-from complexity.zoo import resolve, zoo_names  # noqa: E402
+from complexity.language.specfile import load_spec  # noqa: E402
+from complexity.language.zoo import resolve, zoo_names  # noqa: E402
 
 runner = CliRunner()
 KERNELS = st.sampled_from([1, 3, 5])

@@ -13,10 +13,10 @@ from fractions import Fraction
 import pytest
 from sympy import Integer, Max, Rational, expand, simplify
 
-from complexity import symbols as S
-from complexity.engine import ClosedForm, Exact, evaluate
+from complexity.algebra import symbols as S
+from complexity.engine.walk import ClosedForm, Exact, evaluate
 from complexity.errors import LayerProblem
-from complexity.layers import (
+from complexity.language.layers import (
     Activation,
     BatchNorm,
     Conv,
@@ -29,8 +29,8 @@ from complexity.layers import (
     Pool,
     SqueezeExcite,
 )
-from complexity.shapes import Shape
-from complexity.width import WidthRule
+from complexity.language.shapes import Shape
+from complexity.language.width import WidthRule
 
 CONVENTIONS = ("paper", "torch", "keras")
 CTX = Exact(Fraction(1), WidthRule())

@@ -14,9 +14,9 @@ from fractions import Fraction
 
 import pytest
 
-from complexity.engine import Exact, evaluate
+from complexity.engine.walk import Exact, evaluate
 from complexity.errors import LayerProblem
-from complexity.layers import (
+from complexity.language.layers import (
     Activation,
     BatchNorm,
     Conv,
@@ -29,8 +29,8 @@ from complexity.layers import (
     Pool,
     SqueezeExcite,
 )
-from complexity.shapes import Shape
-from complexity.width import WidthRule
+from complexity.language.shapes import Shape
+from complexity.language.width import WidthRule
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -17,11 +17,11 @@ from fractions import Fraction  # noqa: E402
 
 import pytest  # noqa: E402
 
-from complexity.engine import Exact, evaluate, walk  # noqa: E402
-from complexity.layers import Conv, Depthwise, Pointwise  # noqa: E402
-from complexity.shapes import Shape  # noqa: E402
-from complexity.width import WidthRule  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
+from complexity.engine.walk import Exact, evaluate, walk  # noqa: E402
+from complexity.language.layers import Conv, Depthwise, Pointwise  # noqa: E402
+from complexity.language.shapes import Shape  # noqa: E402
+from complexity.language.width import WidthRule  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 
 CTX = Exact(Fraction(1), WidthRule())
 

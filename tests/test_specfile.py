@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from complexity.errors import SpecError
-from complexity.specfile import load_spec, read_text
+from complexity.language.specfile import load_spec, read_text
 
 GOOD = """\
 name: tiny

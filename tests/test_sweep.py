@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import pytest
 
-from complexity.engine import walk
+from complexity.analysis.solve import solve_alpha, solve_resolution
+from complexity.analysis.sweep import parse_values, sweep
+from complexity.engine.walk import walk
 from complexity.errors import MbcalcError
-from complexity.solve import solve_alpha, solve_resolution
-from complexity.sweep import parse_values, sweep
-from complexity.zoo import resolve
+from complexity.language.zoo import resolve, zoo_names
 
 ALPHAS = [Fraction(a) for a in ("1", "0.75", "0.5", "0.25")]
 RESOLUTIONS = [224, 192, 160, 128]
@@ -71,7 +71,7 @@ GRID_RHOS = [Fraction(r) for r in ("0.5", "0.714", "1")]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", __import__("complexity.zoo", fromlist=["zoo_names"]).zoo_names())
+@pytest.mark.parametrize("name", zoo_names())
 def test_compiled_sweep_equals_plain_walks(name: str) -> None:
     # α = 0.745 flips MobileNetV2's make-divisible rounding; 0.6 breaks some grouped convs
     # (those points fall back to plain walks, or fail in both paths alike).

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from complexity.cli import EXIT_MISMATCH, app
-from complexity.zoo import zoo_dir, zoo_names
+from complexity.cli import app
+from complexity.cli.app import EXIT_MISMATCH
+from complexity.language.zoo import zoo_dir, zoo_names
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.reference

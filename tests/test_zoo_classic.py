@@ -19,11 +19,11 @@ torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
 
-from complexity import symbols as S  # noqa: E402
-from complexity.engine import Report, walk  # noqa: E402
+from complexity.algebra import symbols as S  # noqa: E402
+from complexity.engine.walk import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 from complexity.reference.classic import MODELS, alexnet_2012  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
 
 pytestmark = pytest.mark.reference
 
@@ -130,8 +130,8 @@ def test_vgg16_matches_keras_params(classes: int) -> None:
     # Keras flattens pool5 without an adaptive pool: its Dense(4096) has 512·7·7 inputs only
     # at 224, so only there does Keras's VGG16 equal the spec (and torchvision's).
     keras = pytest.importorskip("keras")
+    from complexity.analysis.verify import measure_keras, verify
     from complexity.reference.keras_apps import build as keras_build
-    from complexity.verify import measure_keras, verify
 
     # keras.applications.VGG16(weights=None, input_shape=(224, 224, 3), classes=classes)
     model = keras_build("vgg16", 1.0, 224, {"classes": classes})

@@ -24,11 +24,11 @@ torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from complexity import symbols as S  # noqa: E402
-from complexity.engine import Report, walk  # noqa: E402
+from complexity.algebra import symbols as S  # noqa: E402
+from complexity.engine.walk import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 from complexity.reference.inception import googlenet, inception_v3  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
 
 pytestmark = pytest.mark.reference
 

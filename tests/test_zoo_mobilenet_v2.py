@@ -21,9 +21,9 @@ torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
 
-from complexity.engine import Report, walk  # noqa: E402
+from complexity.engine.walk import Report, walk  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 from complexity.reference.mobilenet_v2 import make_divisible, mobilenet_v2  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
 
 pytestmark = pytest.mark.reference
 

@@ -28,8 +28,10 @@ torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
 
-from complexity.engine import Report, walk  # noqa: E402
+from complexity.analysis.verify import measure_keras, measure_torch, verify  # noqa: E402
+from complexity.engine.walk import Report, walk  # noqa: E402
 from complexity.errors import MbcalcError  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 from complexity.reference.mobilenet_v3 import (  # noqa: E402
     MODELS,
     ROUNDINGS,
@@ -37,8 +39,6 @@ from complexity.reference.mobilenet_v3 import (  # noqa: E402
     make_divisible,
     mobilenet_v3,
 )
-from complexity.verify import measure_keras, measure_torch, verify  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
 
 pytestmark = pytest.mark.reference
 

@@ -18,11 +18,11 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
-from complexity.engine import Report, walk  # noqa: E402
+from complexity.engine.walk import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
-from complexity.spec import VariableValue  # noqa: E402
-from complexity.specfile import load_spec  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
+from complexity.language.spec import VariableValue  # noqa: E402
+from complexity.language.specfile import load_spec  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 
 NETWORKS: list[tuple[str, dict[str, VariableValue]]] = [
     ("resnet18", {}),
@@ -143,7 +143,7 @@ def test_per_layer_against_torch_modules(name: str, variables: dict[str, Variabl
 
 
 def _symbol(name: str) -> Any:
-    from complexity.symbols import BY_NAME
+    from complexity.algebra.symbols import BY_NAME
 
     return BY_NAME[name]
 

@@ -18,12 +18,12 @@ torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
+from complexity.algebra.symbols import BY_NAME  # noqa: E402
 from complexity.cli import app  # noqa: E402
-from complexity.engine import Report, walk  # noqa: E402
+from complexity.engine.walk import Report, walk  # noqa: E402
 from complexity.errors import SpecError  # noqa: E402
+from complexity.language.zoo import resolve  # noqa: E402
 from complexity.reference.shufflenet import MODELS, V1_STAGES, v1_widths  # noqa: E402
-from complexity.symbols import BY_NAME  # noqa: E402
-from complexity.zoo import resolve  # noqa: E402
 
 pytestmark = pytest.mark.reference
 

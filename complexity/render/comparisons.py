@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from complexity.compare import Costed, Problem
+from complexity.analysis.compare import Costed, Problem
+from complexity.analysis.verify import Measured, Verification
 from complexity.render.formula import pretty
 from complexity.render.numbers import decimal, grouped
 from complexity.render.tables import Cell, Table
-from complexity.verify import Measured, Verification
 
 
 def compare_table(results: list[Costed], problem: Problem) -> Table:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from complexity.breakdown import by_kind
-from complexity.engine import Report
+from complexity.analysis.breakdown import by_kind
+from complexity.engine.walk import Report
 
 
 def report_dict(report: Report, kinds: bool = False) -> dict[str, Any]:

@@ -7,10 +7,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-from complexity.engine import Report
+from complexity.analysis.sweep import Point
+from complexity.engine.walk import Report
 from complexity.errors import MbcalcError
 from complexity.output import write_atomically
-from complexity.sweep import Point
 
 SUFFIXES = (".png", ".svg")
 

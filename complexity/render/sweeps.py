@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from complexity.engine import Report
+from complexity.analysis.solve import Solution
+from complexity.analysis.sweep import Point
+from complexity.engine.walk import Report
 from complexity.render.formula import closed
 from complexity.render.numbers import decimal, megabytes, short
 from complexity.render.tables import Cell, Table
-from complexity.solve import Solution
-from complexity.sweep import Point
 
 
 def sweep_table(model: str, convention: str, points: list[Point]) -> Table:

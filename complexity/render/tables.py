@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from complexity.breakdown import by_kind
-from complexity.engine import Report, Row
-from complexity.expr import Expr
+from complexity.algebra.expr import Expr
+from complexity.analysis.breakdown import by_kind
+from complexity.engine.walk import Report, Row
+from complexity.language.shapes import Shape
 from complexity.render.formula import closed, pretty
 from complexity.render.numbers import decimal, megabytes, percent, readable, short
-from complexity.shapes import Shape
 
 Cell = str | int
 

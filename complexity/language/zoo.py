@@ -7,8 +7,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from complexity.errors import SpecError
-from complexity.spec import VariableValue
-from complexity.specfile import LoadedSpec, load_spec, read_text
+from complexity.language.spec import VariableValue
+from complexity.language.specfile import LoadedSpec, load_spec, read_text
 
 
 def zoo_dir() -> Path:
@@ -16,7 +16,7 @@ def zoo_dir() -> Path:
     installed = Path(str(files("complexity"))) / "specs"
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parent.parent / "specs"
+    return Path(__file__).resolve().parents[2] / "specs"
 
 
 def zoo_names() -> list[str]:

@@ -16,11 +16,11 @@ from typing import Any
 from sympy import Expr, Integer, Symbol, cancel, expand
 from sympy.parsing.sympy_parser import parse_expr
 
-from complexity import symbols as S
-from complexity.engine import walk
+from complexity.algebra import symbols as S
+from complexity.engine.walk import walk
 from complexity.errors import MbcalcError
-from complexity.spec import Network
-from complexity.specfile import LoadedSpec, SourceMap
+from complexity.language.spec import Network
+from complexity.language.specfile import LoadedSpec, SourceMap
 
 s = Symbol("s", positive=True, integer=True)
 """Stride of the layer being replaced."""

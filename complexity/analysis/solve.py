@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from complexity.engine import Report, walk
+from complexity.engine.walk import Report, walk
 from complexity.errors import MbcalcError
-from complexity.layers import Convention
-from complexity.specfile import LoadedSpec
+from complexity.language.layers import Convention
+from complexity.language.specfile import LoadedSpec
 
 Metric = Literal["params", "madds"]
 ALPHA_STEP = Fraction(1, 1000)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complexity.fields import PositiveInt
+from complexity.language.fields import PositiveInt
 
 WidthMode = Literal["scaled", "fixed", "grow_only"]
 """How α applies to a layer's channels: ``scaled`` c·α; ``fixed`` c (classes, image channels);

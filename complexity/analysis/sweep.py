@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from complexity.engine import Report, Row, input_resolution, walk
+from complexity.engine.walk import Report, Row, input_resolution, walk
 from complexity.errors import MbcalcError
-from complexity.layers import Convention
-from complexity.specfile import LoadedSpec
+from complexity.language.layers import Convention
+from complexity.language.specfile import LoadedSpec
 
 MAX_POINTS = 1_000_000
 

@@ -10,9 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complexity.blocks import Block
-from complexity.fields import NonNegativeInt, PositiveInt, StrictBool
-from complexity.layers import Primitive
+from complexity.language.blocks import Block
+from complexity.language.fields import NonNegativeInt, PositiveInt, StrictBool
+from complexity.language.layers import Primitive
 
 
 class _Container(BaseModel):

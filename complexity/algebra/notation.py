@@ -1,11 +1,11 @@
-"""The papers' notation as formula symbols (``complexity.symbols`` has the same names in sympy).
+"""The papers' notation as formula symbols (``algebra.symbols`` has the same names in sympy).
 
 D_K kernel size, M input channels, N output channels, D_F output feature map size, g groups;
 K_h, K_w, H_out, W_out where a kernel or a map is not square; m depth multiplier; C channels of
 a layer that keeps its width, C_r an SE layer's squeeze width.
 """
 
-from complexity.expr import Sym
+from complexity.algebra.expr import Sym
 
 D_K, K_h, K_w = Sym("D_K"), Sym("K_h"), Sym("K_w")
 M, N, g, m = Sym("M"), Sym("N"), Sym("g"), Sym("m")

@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from complexity.engine import Report
+from complexity.engine.walk import Report
 from complexity.errors import MbcalcError
 
 INSTALL_HINT = "install the reference extra: pip install 'mbcalc[reference]'"
@@ -164,7 +164,7 @@ def measure_torch(model: Any, resolution: int, in_channels: int = 3,
 
 def has_side_branch(items: list[Any]) -> bool:
     """Whether a spec has an enabled side branch (an auxiliary head), at any depth."""
-    from complexity.containers import Concat, Repeat, Residual, Side
+    from complexity.language.containers import Concat, Repeat, Residual, Side
 
     for item in items:
         if isinstance(item, Side) and item.enabled:

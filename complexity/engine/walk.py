@@ -17,16 +17,16 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from complexity.blocks import Block
-from complexity.containers import Concat, Item, Repeat, Residual, Side
+from complexity.algebra.expr import ZERO as NO_COST
+from complexity.algebra.expr import Expr, Values
+from complexity.algebra.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.errors import LayerProblem, MbcalcError, SpecError
-from complexity.expr import ZERO as NO_COST
-from complexity.expr import Expr, Values
-from complexity.layers import Convention, Primitive, Value
-from complexity.poly import ALPHA, GROW, RHO, ZERO, Poly
-from complexity.shapes import Shape
-from complexity.specfile import LoadedSpec, Path_
-from complexity.width import WidthMode, WidthRule, make_divisible, scale
+from complexity.language.blocks import Block
+from complexity.language.containers import Concat, Item, Repeat, Residual, Side
+from complexity.language.layers import Convention, Primitive, Value
+from complexity.language.shapes import Shape
+from complexity.language.specfile import LoadedSpec, Path_
+from complexity.language.width import WidthMode, WidthRule, make_divisible, scale
 
 MAX_ROWS = 100_000
 """Layers a network may expand to (repeats unrolled): bounds the time any spec can take."""

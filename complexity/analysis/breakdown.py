@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from complexity.engine import Report
+from complexity.engine.walk import Report
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from complexity.fields import PositiveInt, Size, StrictBool
+from complexity.language.fields import PositiveInt, Size, StrictBool
 
 Act = Literal["relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "none"]
 Padding = int | tuple[int, int] | Literal["same", "valid"]

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from complexity.errors import Location, SpecError
-from complexity.spec import Network, UnknownVariable, VariableValue, substitute
+from complexity.language.spec import Network, UnknownVariable, VariableValue, substitute
 
 MAX_BYTES = 1 << 20
 """A spec larger than this (1 MiB) is refused before parsing."""

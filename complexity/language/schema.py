@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from complexity.spec import Network
+from complexity.language.spec import Network
 
 
 def field_docs(model: type[BaseModel]) -> dict[str, str]:

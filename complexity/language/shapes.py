@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
-from complexity.poly import Poly
 
 Padding = int | tuple[int, int] | Literal["same", "valid"]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complexity.containers import Item
-from complexity.fields import PositiveInt
-from complexity.width import WidthRule
+from complexity.language.containers import Item
+from complexity.language.fields import PositiveInt
+from complexity.language.width import WidthRule
 
 VariableValue = bool | int | float | str
 _REFERENCE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")

@@ -13,13 +13,13 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from complexity import notation as S
+from complexity.algebra import notation as S
+from complexity.algebra.expr import ONE, ZERO, Expr, Num, Sym, Values, power, product, ratio, total
+from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
-from complexity.expr import ONE, ZERO, Expr, Num, Sym, Values, power, product, ratio, total
-from complexity.fields import NonNegativeInt, PositiveInt, Size, StrictBool
-from complexity.poly import Poly
-from complexity.shapes import Shape, out_hw, pair
-from complexity.width import WidthMode
+from complexity.language.fields import NonNegativeInt, PositiveInt, Size, StrictBool
+from complexity.language.shapes import Shape, out_hw, pair
+from complexity.language.width import WidthMode
 
 Convention = Literal["paper", "torch", "keras"]
 """What params count: ``paper`` weights only; ``torch`` + declared biases + BN γ, β;

@@ -121,7 +121,7 @@ class Poly:
     def _sympy_(self) -> Any:
         from sympy import Max, sympify
 
-        from complexity.symbols import alpha, rho
+        from complexity.algebra.symbols import alpha, rho
 
         return sympify(str(self), locals={"alpha": alpha, "rho": rho, "Max": Max})
 

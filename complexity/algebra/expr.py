@@ -31,7 +31,7 @@ class Expr:
     def _sympy_(self) -> Any:
         from sympy import sympify
 
-        from complexity.symbols import BY_NAME
+        from complexity.algebra.symbols import BY_NAME
 
         return sympify(str(self), locals=BY_NAME)
 

@@ -1,0 +1,118 @@
+"""The ``mbcalc`` command group, the options its commands share, and errors as exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from complexity.cli.arguments import one_resolution, parse_sets, positive
+from complexity.cli.delivery import Format
+from complexity.errors import MbcalcError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+EXIT_MISMATCH = 3
+"""``mbcalc verify``: the spec and the real model disagree."""
+
+
+class ConventionChoice(StrEnum):
+    paper = "paper"
+    torch = "torch"
+    keras = "keras"
+
+
+class Framework(StrEnum):
+    torch = "torch"
+    keras = "keras"
+
+
+class DefaultCommand(TyperGroup):
+    """A group where ``mbcalc MODEL …`` means ``mbcalc count MODEL …``."""
+
+    default = "count"
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=DefaultCommand,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Exact params and multiply-adds (MAdds) of convolutional networks, with formulas.\n\n"
+    "mbcalc MODEL_OR_SPEC_FILE [options] counts a zoo network or your own YAML spec.",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(command: F) -> F:
+    """Bad input ends in one line on stderr and exit 2; a bug in exit 1 (traceback with --debug)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        debug = kwargs.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except MbcalcError as exc:
+            if debug:
+                traceback.print_exc()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except BrokenPipeError:  # `mbcalc … | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except Exception as exc:  # noqa: BLE001 - the one place bugs are turned into a message
+            if debug:
+                traceback.print_exc()
+            typer.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
+                "report it",
+                err=True,
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return run  # type: ignore[return-value]
+
+
+Model = Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`) or a spec file.")]
+Alpha = Annotated[str, typer.Option(help="Width multiplier α.")]
+Rho = Annotated[str | None, typer.Option(help="Resolution multiplier ρ: input round(ρ·R).")]
+Resolution = Annotated[int | None, typer.Option(help="Input resolution, instead of --rho.")]
+Conv = Annotated[ConventionChoice, typer.Option(help="What params count (docs/conventions.md).")]
+Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
+Output = Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")]
+Force = Annotated[bool, typer.Option(help="Let --output and --plot overwrite a file.")]
+Plot = Annotated[Path | None, typer.Option(help="Also draw a picture: FILE.png or FILE.svg "
+                                                "(needs the plot extra, matplotlib).")]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+def spec_of(model: str, sets: list[str] | None) -> Any:
+    from complexity.language.zoo import resolve
+
+    return resolve(model, parse_sets(sets or []))
+
+
+def walk_at(spec: Any, alpha: str, rho: str | None, resolution: int | None,
+          convention: str) -> Any:
+    from complexity.engine.walk import walk
+
+    rho_value, size = one_resolution(rho, resolution)
+    return walk(spec, positive("alpha", alpha) or Fraction(1), rho_value, size,
+                convention)  # type: ignore[arg-type]

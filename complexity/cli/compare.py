@@ -1,0 +1,62 @@
+"""mbcalc compare: one layer as a standard conv and as its cheaper designs."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Annotated
+
+import typer
+
+from complexity.cli.app import (
+    Alpha,
+    Debug,
+    Fmt,
+    Force,
+    Output,
+    app,
+    user_errors,
+)
+from complexity.cli.arguments import positive
+from complexity.cli.delivery import Format, deliver
+
+
+@app.command()
+@user_errors
+def compare(
+    cin: Annotated[int, typer.Option("--cin", min=1, help="Input channels M.")],
+    cout: Annotated[int, typer.Option("--cout", min=1, help="Output channels N.")],
+    kernel: Annotated[int, typer.Option(min=1, help="Kernel size D_K.")],
+    size: Annotated[int, typer.Option(min=1, help="Output feature map size D_F.")],
+    stride: Annotated[int, typer.Option(min=1, help="Stride s.")] = 1,
+    groups: Annotated[int, typer.Option(min=1, help="Groups g (group conv, ShuffleNet).")] = 2,
+    expansion: Annotated[
+        int, typer.Option(min=1, help="Expansion t (inverted residual).")
+    ] = 6,
+    alpha: Alpha = "1",
+    rho: Annotated[str, typer.Option(help="Resolution multiplier: D_F' = round(ρ·D_F).")] = "1",
+    variants: Annotated[
+        str | None, typer.Option(help="Comma-separated subset, e.g. standard,depthwise_separable.")
+    ] = None,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+    force: Force = False,
+    debug: Debug = False,
+) -> None:
+    """Cost one layer as a standard conv and as its cheaper designs, side by side."""
+    from complexity.analysis.compare import Problem, scaled
+    from complexity.analysis.compare import compare as run_compare
+    from complexity.render.comparisons import compare_table
+
+    problem = scaled(Problem(cin, cout, kernel, size, stride, groups, expansion),
+                     positive("alpha", alpha) or Fraction(1), positive("rho", rho) or Fraction(1))
+    names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    results = run_compare(problem, names)
+    if fmt is Format.json:
+        data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
+                 "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
+                 "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
+                for c in results]
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        return
+    deliver(fmt, output, force, tables=[compare_table(results, problem)])
