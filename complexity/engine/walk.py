@@ -100,6 +100,8 @@ class Row:
     params_closed: Poly
     """Params in α and ρ, unrounded."""
     madds_closed: Poly
+    layer: Primitive | None = None
+    """The primitive this row costs; None for the rows a container adds (add, concat)."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ class Walker:
             madds=evaluate(cost.madds, values),
             params_closed=params_closed,
             madds_closed=madds_closed,
+            layer=layer,
         )
         return row, ys
 
