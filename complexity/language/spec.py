@@ -32,6 +32,9 @@ class Network(BaseModel):
     variables: dict[str, VariableValue] = Field(default_factory=dict)
     """Spec-level variables with their defaults; ``$name`` anywhere in ``layers`` uses one.
     A variable may be a table chosen by another: ``{by: groups, values: {1: 144, 3: 240}}``."""
+    variants: dict[str, dict[str, VariableValue]] = Field(default_factory=dict)
+    """Named members of a family: zoo name → the variables it sets (``resnet50: {depth: 50}``).
+    ``mbcalc resnet50`` loads the family file with those values; ``--set`` still overrides."""
     layers: list[Item] = Field(min_length=1)
 
 

@@ -176,8 +176,10 @@ def _scalar(node: yaml.Node, loader: Any, file: str | None) -> Any:
 
 
 def load_spec(text: str, file: str | None = None,
-              overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:
-    """Parse and validate a spec, with ``overrides`` replacing its variables' defaults."""
+              overrides: dict[str, VariableValue] | None = None,
+              variant: str | None = None) -> LoadedSpec:
+    """Parse and validate a spec, with ``overrides`` replacing its variables' defaults; with
+    ``variant``, a member of the family the spec's ``variants`` names (its name and values)."""
     data, lines = parse_yaml(text, file)
     source = SourceMap(file, lines, data)
     if not isinstance(data, dict):
@@ -185,6 +187,9 @@ def load_spec(text: str, file: str | None = None,
             f"must be a mapping with name and layers, got a {type(data).__name__}",
             source.locate(()),
         )
+    if variant is not None:
+        data = {**data, "name": variant}
+        overrides = {**_variant_values(data, variant, source), **(overrides or {})}
     values = _variables(data, overrides or {}, source)
     try:
         filled = {**substitute({k: v for k, v in data.items() if k != "variables"}, values),
@@ -196,6 +201,14 @@ def load_spec(text: str, file: str | None = None,
     except ValidationError as exc:
         raise _validation_error(exc, source) from None
     return LoadedSpec(network, source)
+
+
+def _variant_values(data: dict[str, Any], variant: str,
+                    source: SourceMap) -> dict[str, VariableValue]:
+    variants = data.get("variants")
+    if not isinstance(variants, dict) or not isinstance(variants.get(variant), dict):
+        raise SpecError(f"no variant {variant!r} in variants", source.locate(("variants",)))
+    return dict(variants[variant])
 
 
 def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],

@@ -1,14 +1,23 @@
-"""The model zoo: the spec files shipped with mbcalc, and resolving a name or a path to one."""
+"""The model zoo: the spec files shipped with mbcalc, and resolving a name or a path to one.
+
+A zoo file holds one network, or a family whose ``variants`` name its members
+(``resnet.yaml`` holds resnet18 … resnet152): every member is a zoo name of its own.
+"""
 
 from __future__ import annotations
 
 import difflib
+import functools
 from importlib.resources import files
 from pathlib import Path
+
+import yaml
 
 from complexity.errors import SpecError
 from complexity.language.spec import VariableValue
 from complexity.language.specfile import LoadedSpec, load_spec, read_text
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def zoo_dir() -> Path:
@@ -19,9 +28,25 @@ def zoo_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "specs"
 
 
+@functools.cache
+def zoo_index() -> dict[str, tuple[Path, str | None]]:
+    """Every zoo name → its file and, for a family member, its variant name."""
+    index: dict[str, tuple[Path, str | None]] = {}
+    for path in sorted(zoo_dir().glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        variants = None
+        if "\nvariants:" in text:
+            variants = (yaml.load(text, Loader=_Loader) or {}).get("variants")
+        if isinstance(variants, dict) and variants:
+            index.update({str(name): (path, str(name)) for name in variants})
+        else:
+            index[path.stem] = (path, None)
+    return index
+
+
 def zoo_names() -> list[str]:
-    """Names of the zoo's networks, sorted."""
-    return sorted(p.stem for p in zoo_dir().glob("*.yaml"))
+    """Names of the zoo's networks (family members included), sorted."""
+    return sorted(zoo_index())
 
 
 def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:
@@ -29,9 +54,11 @@ def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> Lo
     path = Path(model)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in model or "\\" in model
     if not looks_like_path:
-        candidate = zoo_dir() / f"{model}.yaml"
-        if candidate.is_file():
-            return load_spec(candidate.read_text(encoding="utf-8"), model, overrides)
+        found = zoo_index().get(model)
+        if found is not None:
+            file, variant = found
+            return load_spec(file.read_text(encoding="utf-8"),
+                             file.stem if variant else model, overrides, variant)
         if not path.exists():
             names = zoo_names()
             close = difflib.get_close_matches(model, names, n=3, cutoff=0.5)

@@ -1,0 +1,72 @@
+"""The zoo: names, family files with variants, resolving names and paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from complexity.engine.walk import walk
+from complexity.errors import SpecError
+from complexity.language import zoo
+
+FAMILY = """\
+name: tiny
+title: A tiny family
+variables:
+  width: 8
+  classes: 10
+variants:
+  tiny_a: {width: 8}
+  tiny_b: {width: 16, classes: 5}
+layers:
+  - {kind: conv, name: conv, out: $width, kernel: 3}
+  - {kind: global_pool}
+  - {kind: fc, name: fc, out: $classes, width: fixed}
+"""
+
+
+@pytest.fixture
+def family_zoo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "tiny.yaml").write_text(FAMILY)
+    (tmp_path / "single.yaml").write_text(FAMILY.split("variants:")[0]
+                                          + "layers:\n  - {kind: conv, out: 4, kernel: 1}\n")
+    monkeypatch.setattr(zoo, "zoo_dir", lambda: tmp_path)
+    zoo.zoo_index.cache_clear()
+    yield tmp_path
+    zoo.zoo_index.cache_clear()
+
+
+def test_family_members_are_names(family_zoo: Path) -> None:
+    assert zoo.zoo_names() == ["single", "tiny_a", "tiny_b"]
+
+
+def test_member_takes_its_values(family_zoo: Path) -> None:
+    spec = zoo.resolve("tiny_b")
+    assert spec.network.name == "tiny_b"
+    report = walk(spec)
+    # conv 3·3·3·16 weights; fc 16·5
+    assert report.params == 3 * 3 * 3 * 16 + 16 * 5
+
+
+def test_set_overrides_a_member(family_zoo: Path) -> None:
+    report = walk(zoo.resolve("tiny_b", {"classes": 7}))
+    assert report.params == 3 * 3 * 3 * 16 + 16 * 7
+
+
+def test_member_value_of_wrong_type_names_the_variable(family_zoo: Path) -> None:
+    (family_zoo / "tiny.yaml").write_text(FAMILY.replace("{width: 16, classes: 5}",
+                                                         "{width: wide}"))
+    zoo.zoo_index.cache_clear()
+    with pytest.raises(SpecError, match="width"):
+        zoo.resolve("tiny_b")
+
+
+def test_unknown_name_suggests(family_zoo: Path) -> None:
+    with pytest.raises(SpecError, match="did you mean tiny_b, tiny_a"):
+        zoo.resolve("tiny_c")
+
+
+def test_shipped_zoo_resolves_every_name() -> None:
+    for name in zoo.zoo_names():
+        assert zoo.resolve(name).network.name == name
