@@ -163,6 +163,7 @@ def verify(spec: LoadedSpec | str | os.PathLike[str] | Mapping[str, Any], model:
     if isinstance(model, str):
         from complexity.reference.user import build_model
 
+        os.environ.setdefault("KERAS_BACKEND", "torch")  # a Keras model runs on torch unless told
         say(f"building model {model} …")
         source = model
         model = build_model(model, arguments)
@@ -188,7 +189,7 @@ def verify(spec: LoadedSpec | str | os.PathLike[str] | Mapping[str, Any], model:
                                             progress=say)
     else:
         say("measuring the keras model …")
-        measured = check.measure_keras(model)
+        measured = check.measure_keras_model(model, say)
     return Check(Report.of(walked), kind, check.verify(walked, measured), source)
 
 

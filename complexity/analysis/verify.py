@@ -393,6 +393,32 @@ def measure_keras(model: Any) -> list[Measured]:
     return measured
 
 
+def measure_keras_model(model: Any, progress: Progress | None = None) -> Measurement:
+    """A Keras model's layers (``measure_keras``), all its weights once (``count_params``), and
+    on Keras's torch backend its MAdds by ``FlopCounterMode`` on one zeros input (on another
+    backend MAdds are not measured)."""
+    import keras
+
+    layers = measure_keras(model)
+    madds = None
+    if keras.backend.backend() == "torch":
+        import torch
+        from torch.utils.flop_counter import FlopCounterMode
+
+        shape = [1 if n is None else int(n) for n in model.inputs[0].shape]
+        if progress:
+            progress(f"running forward on a {'×'.join(map(str, shape))} input …")
+        try:
+            with torch.no_grad(), FlopCounterMode(display=False) as counter:
+                model(torch.zeros(shape), training=False)
+        except Exception as exc:  # noqa: BLE001 - the model cannot run: one line, exit 2
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise MbcalcError(f"the model cannot run on a {'×'.join(map(str, shape))} input "
+                              f"({type(exc).__name__}: {first})") from None
+        madds = counter.get_total_flops() // 2
+    return Measurement(layers, int(model.count_params()), madds)
+
+
 def _size(shape: Any) -> int:
     total = 1
     for n in shape:
