@@ -439,7 +439,8 @@ def torch_model(name: str, alpha: float, variables: dict[str, Any]) -> Any:
             f"mbcalc verify needs torch ({exc.name} is missing): {INSTALL_HINT}") from None
     if name not in builders:
         known = ", ".join(sorted(builders))
-        raise MbcalcError(f"no torch reference model for '{name}' (there are: {known})")
+        raise MbcalcError(f"no torch reference model for '{name}' (there are: {known}); check "
+                          "a spec against your own model with --reference FILE.py:CALLABLE")
     builder = builders[name]
     accepted = inspect.signature(builder).parameters
     if alpha != 1 and "alpha" not in accepted:
