@@ -187,7 +187,7 @@ class Report(Tabular):
     """Total params: the sum of the layers'."""
     madds: int
     """Total multiply-adds: the sum of the layers'."""
-    layers: tuple[Layer, ...]
+    layers: tuple[Layer, ...] = field(repr=False)
     """Every layer, in order."""
     walked: Walked = field(repr=False, compare=False)
     """The engine's result this report was made from."""
