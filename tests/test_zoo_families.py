@@ -130,6 +130,41 @@ def test_layer_by_layer(name: str) -> None:
         assert row.madds == counter.get_total_flops() // 2, row.name
 
 
+# --- keras.applications ----------------------------------------------------------------------
+
+KERAS = [("resnet101", {"variant": "keras"}, 160), ("resnet152", {"variant": "keras"}, 224),
+         ("vgg19", {}, 224), ("densenet121", {}, 224), ("densenet169", {}, 160),
+         ("densenet201", {}, 224)]
+"""(zoo name, the variables Keras's network needs, resolution): VGG19 only at 224, where Keras
+flattens a 7×7 pool5 as torchvision's adaptive pool does."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "variables", "resolution"), KERAS,
+                         ids=[k[0] for k in KERAS])
+def test_keras_application(name: str, variables: dict[str, Any], resolution: int) -> None:
+    """--convention keras equals keras.applications' count_params(), and the MAdds what
+    FlopCounterMode measures on the Keras model (torch backend)."""
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "torch":
+        pytest.skip("Keras MAdds are measured with torch's FlopCounterMode (KERAS_BACKEND=torch)")
+    from torch_counts import torch_madds
+
+    from complexity.reference.keras_apps import build as keras_build
+
+    spec = resolve(name, variables)
+    model = keras_build(name, 1.0, resolution, dict(spec.network.variables))
+    try:
+        params = model.count_params()
+        madds = torch_madds(model, keras.ops.zeros((1, resolution, resolution, 3)))
+    finally:
+        del model
+        keras.backend.clear_session()
+    report = walk(spec, resolution=resolution, convention="keras")
+    assert report.params == params, "keras: weights + biases + 4·C per batch norm"
+    assert report.madds == madds
+
+
 # --- the papers' printed figures ------------------------------------------------------------
 
 
