@@ -134,7 +134,7 @@ def test_layer_by_layer(name: str) -> None:
 
 KERAS = [("resnet101", {"variant": "keras"}, 160), ("resnet152", {"variant": "keras"}, 224),
          ("vgg19", {}, 224), ("densenet121", {}, 224), ("densenet169", {}, 160),
-         ("densenet201", {}, 224)]
+         ("densenet201", {}, 224), ("resnet50_v2", {}, 160), ("resnet152_v2", {}, 224)]
 """(zoo name, the variables Keras's network needs, resolution): VGG19 only at 224, where Keras
 flattens a 7×7 pool5 as torchvision's adaptive pool does."""
 
@@ -163,6 +163,31 @@ def test_keras_application(name: str, variables: dict[str, Any], resolution: int
     report = walk(spec, resolution=resolution, convention="keras")
     assert report.params == params, "keras: weights + biases + 4·C per batch norm"
     assert report.madds == madds
+
+
+@pytest.mark.parametrize(("name", "variables", "millions"), [
+    ("resnet101", {"variant": "keras"}, "44.7"), ("resnet152", {"variant": "keras"}, "60.4"),
+    ("resnet50_v2", {}, "25.6"), ("resnet101_v2", {}, "44.7"), ("resnet152_v2", {}, "60.4"),
+    ("vgg19", {}, "143.7"), ("densenet121", {}, "8.1"), ("densenet169", {}, "14.3"),
+    ("densenet201", {}, "20.2"),
+])
+def test_keras_applications_table(name: str, variables: dict[str, Any], millions: str) -> None:
+    """The parameter counts keras.applications' table prints (in millions, rounded)."""
+    report = walk(resolve(name, variables), convention="keras")
+    assert tenths(report.params, 10**6) == Fraction(millions)
+
+
+def test_resnet_v2_blocks_by_hand() -> None:
+    """ResNet50V2's first stack at 224 (56×56, 64 → 256): the first block's 1×1 shortcut with a
+    bias, the last block's 3×3 with stride 2 and its free 1×1 max-pool shortcut."""
+    rows = {r.name: r for r in engine("resnet50_v2", convention="keras").rows}
+    assert rows["conv2_block1/shortcut"].params == 64 * 256 + 256
+    assert rows["conv2_block1/shortcut"].madds == 64 * 256 * 56 * 56
+    last = rows["conv2_last/conv2"]
+    assert (last.input.h, last.output.h) == (56, 28)
+    assert last.madds == 9 * 64 * 64 * 28 * 28
+    assert rows["conv2_last/shortcut"].output.as_list() == [256, 28, 28]
+    assert rows["conv2_last/shortcut"].params == rows["conv2_last/shortcut"].madds == 0
 
 
 # --- the papers' printed figures ------------------------------------------------------------

@@ -60,6 +60,10 @@ APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "resnet50": (_fixed_width("ResNet50"), {"variant": "keras"}),
     "resnet101": (_fixed_width("ResNet101"), {"variant": "keras"}),
     "resnet152": (_fixed_width("ResNet152"), {"variant": "keras"}),
+    # ResNet V2 (pre-activation): specs/resnet_v2.yaml, Keras's layout.
+    "resnet50_v2": (_fixed_width("ResNet50V2"), {}),
+    "resnet101_v2": (_fixed_width("ResNet101V2"), {}),
+    "resnet152_v2": (_fixed_width("ResNet152V2"), {}),
     # Keras flattens pool5 without pooling: the spec's classifier only at 224.
     "vgg16": (_fixed_width("VGG16"), {}),
     "vgg19": (_fixed_width("VGG19"), {}),
