@@ -33,15 +33,27 @@ def zoo_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "specs"
 
 
+def _header(path: Path) -> dict[str, Any]:
+    """A zoo file's top-level fields before ``layers`` (the zoo writes ``layers`` last), parsed
+    without the layers: name, title, source, variables, variants."""
+    text = path.read_text(encoding="utf-8")
+    head, found, _ = text.partition("\nlayers:")
+    data = yaml.load(head if found else text, Loader=_Loader)
+    return data if isinstance(data, dict) else {}
+
+
+@functools.cache
+def _headers() -> dict[Path, dict[str, Any]]:
+    return {path: _header(path) for path in sorted(zoo_dir().glob("*.yaml"))}
+
+
 @functools.cache
 def zoo_index() -> dict[str, tuple[Path, str | None]]:
     """Every zoo name → its file and, for a family member, its variant name."""
     index: dict[str, tuple[Path, str | None]] = {}
-    for path in sorted(zoo_dir().glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        variants = None
-        if "\nvariants:" in text:
-            variants = (yaml.load(text, Loader=_Loader) or {}).get("variants")
+    _headers.cache_clear()
+    for path, data in _headers().items():
+        variants = data.get("variants")
         if isinstance(variants, dict) and variants:
             index.update({str(name): (path, str(name)) for name in variants})
         else:
@@ -68,13 +80,10 @@ class ZooEntry:
 def zoo_entries() -> list[ZooEntry]:
     """Every zoo name with its file, title and source, sorted by name (YAML parsing only: no
     validation, so that ``mbcalc list`` stays fast)."""
-    parsed: dict[Path, dict[str, Any]] = {}
     entries = []
+    headers = _headers()
     for name, (path, variant) in zoo_index().items():
-        if path not in parsed:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-            parsed[path] = data if isinstance(data, dict) else {}
-        data = parsed[path]
+        data = headers.get(path) or _header(path)
         values = dict((data.get("variants") or {}).get(variant) or {}) if variant else {}
         title = str(data.get("title") or "")
         if values:
