@@ -988,6 +988,68 @@ def _conventions_closed_form() -> str:
     return markdown_output("formula", "mobilenet_v1")
 
 
+# Zoo families ------------------------------------------------------------------------------
+
+TORCHVISION_TABLE: dict[str, tuple[int, str]] = {
+    "resnet18": (11_689_512, "1.814"), "resnet34": (21_797_672, "3.664"),
+    "resnet50": (25_557_032, "4.089"), "resnet101": (44_549_160, "7.801"),
+    "resnet152": (60_192_808, "11.514"), "resnext50_32x4d": (25_028_904, "4.23"),
+    "resnext101_32x8d": (88_791_336, "16.414"), "resnext101_64x4d": (83_455_272, "15.46"),
+    "wide_resnet50_2": (68_883_240, "11.398"), "wide_resnet101_2": (126_886_696, "22.753"),
+    "vgg11": (132_863_336, "7.609"), "vgg11_bn": (132_868_840, "7.609"),
+    "vgg13": (133_047_848, "11.308"), "vgg13_bn": (133_053_736, "11.308"),
+    "vgg16": (138_357_544, "15.47"), "vgg16_bn": (138_365_992, "15.47"),
+    "vgg19": (143_667_240, "19.632"), "vgg19_bn": (143_678_248, "19.632"),
+    "densenet121": (7_978_856, "2.834"), "densenet161": (28_681_000, "7.728"),
+    "densenet169": (14_149_480, "3.36"), "densenet201": (20_013_928, "4.291"),
+    "mnasnet0_5": (2_218_512, "0.104"), "mnasnet0_75": (3_170_208, "0.215"),
+    "mnasnet1_0": (4_383_312, "0.314"), "mnasnet1_3": (6_282_256, "0.526"),
+}
+"""torchvision 0.29's model table (each weights enum's meta): ``num_params`` (exact) and
+``_ops``, which it labels GFLOPS and which are multiply-adds in units of 10⁹ (3 decimals)."""
+
+
+def _family_members(names: list[str]) -> str:
+    rows = []
+    for name in names:
+        paper, torch_ = totals(name), totals(name, "--convention", "torch")
+        small = totals(name, "--resolution", "160")
+        listed_params, listed_ops = TORCHVISION_TABLE[name]
+        printed = Printed(listed_ops, Decimal(listed_ops), 10**9)
+        rows.append([f"`{name}`", paper["madds"], small["madds"], paper["params"],
+                     torch_["params"], f"{listed_params:,}", listed_ops,
+                     "yes" if torch_["params"] == listed_params
+                     and verdict(paper["madds"], printed) == "rounds to it" else "**no**"])
+    return ("`mbcalc NAME --summary` (`--resolution 160`, `--convention torch`), beside "
+            "torchvision's model table (its weights' `num_params` and \"GFLOPS\", which are "
+            "multiply-adds):\n\n"
+            + table(["network", "MAdds 224", "MAdds 160", "params: paper", "torch",
+                     "torchvision params", "torchvision \"GFLOPS\"", "agree?"], rows,
+                    right={1, 2, 3, 4, 5}))
+
+
+@snippet("resnet-members.md")
+def _resnet_members() -> str:
+    return _family_members(["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+                            "resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d",
+                            "wide_resnet50_2", "wide_resnet101_2"])
+
+
+@snippet("vgg-members.md")
+def _vgg_members() -> str:
+    return _family_members([f"vgg{d}{bn}" for d in (11, 13, 16, 19) for bn in ("", "_bn")])
+
+
+@snippet("densenet-members.md")
+def _densenet_members() -> str:
+    return _family_members(["densenet121", "densenet161", "densenet169", "densenet201"])
+
+
+@snippet("mnasnet-members.md")
+def _mnasnet_members() -> str:
+    return _family_members(["mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3"])
+
+
 # Papers vs mbcalc -------------------------------------------------------------------------
 
 
@@ -1116,7 +1178,7 @@ PAPERS: list[tuple[str, str, list[Figure]]] = [
         Figure(("inception_v3",), "MAdds", _m("5.71", 10**9), "torchvision (\"GFLOPS\")",
                "in eval mode, without the aux head"),
     ]),
-    ("ResNet, ResNeXt", "zoo/resnet.md", [
+    ("ResNet, ResNeXt, Wide ResNet", "zoo/resnet.md", [
         Figure(("resnet18",), "MAdds", _m("1.8", 10**9), "ResNet paper, Table 1"),
         Figure(("resnet18", "--convention", "torch"), "params", _m("11.7"),
                "torchvision's model table"),
@@ -1128,6 +1190,73 @@ PAPERS: list[tuple[str, str, list[Figure]]] = [
                "torchvision's model table", "with batch norm's γ, β"),
         Figure(("resnext50_32x4d",), "MAdds", _m("4.2", 10**9), "ResNeXt paper, Table 1"),
         Figure(("resnext50_32x4d",), "params", _m("25.0"), "ResNeXt paper, Table 1"),
+        Figure(("resnet34",), "MAdds", _m("3.6", 10**9, cut=True), "ResNet paper, Table 1",
+               "3.66 cut, as 3.8 for ResNet-50"),
+        Figure(("resnet101", "--set", "variant=keras"), "MAdds", _m("7.6", 10**9),
+               "ResNet paper, Table 1", "the original network, stride on the 1×1"),
+        Figure(("resnet152", "--set", "variant=keras"), "MAdds", _m("11.3", 10**9),
+               "ResNet paper, Table 1", "the original network, stride on the 1×1"),
+        Figure(("resnet101",), "MAdds", _m("7.8", 10**9), "torchvision (\"GFLOPS\")"),
+        Figure(("resnet152", "--convention", "torch"), "params", _exact("60,192,808"),
+               "torchvision's model table"),
+        Figure(("resnext101_32x8d", "--convention", "torch"), "params", _exact("88,791,336"),
+               "torchvision's model table"),
+        Figure(("resnext101_64x4d",), "MAdds", _m("15.46", 10**9), "torchvision (\"GFLOPS\")"),
+        Figure(("wide_resnet50_2", "--convention", "torch"), "params", _exact("68,883,240"),
+               "torchvision's model table"),
+        Figure(("wide_resnet101_2",), "MAdds", _m("22.753", 10**9),
+               "torchvision (\"GFLOPS\")"),
+        Figure(("resnet101", "--set", "variant=keras", "--convention", "keras"), "params",
+               _m("44.7"), "Keras applications table"),
+        Figure(("resnet152", "--set", "variant=keras", "--convention", "keras"), "params",
+               _m("60.4"), "Keras applications table"),
+        Figure(("resnet50_v2", "--convention", "keras"), "params", _m("25.6"),
+               "Keras applications table"),
+        Figure(("resnet101_v2", "--convention", "keras"), "params", _m("44.7"),
+               "Keras applications table"),
+        Figure(("resnet152_v2", "--convention", "keras"), "params", _m("60.4"),
+               "Keras applications table"),
+    ]),
+    ("VGG", "zoo/classic.md", [
+        Figure(("vgg11", "--convention", "torch"), "params", _m("133"), "VGG paper, Table 2",
+               "configuration A"),
+        Figure(("vgg13", "--convention", "torch"), "params", _m("133"), "VGG paper, Table 2",
+               "configuration B"),
+        Figure(("vgg16", "--convention", "torch"), "params", _m("138"), "VGG paper, Table 2",
+               "configuration D"),
+        Figure(("vgg19", "--convention", "torch"), "params", _m("144"), "VGG paper, Table 2",
+               "configuration E"),
+        Figure(("vgg19",), "MAdds", _m("19.6", 10**9), "ResNet paper, Fig. 3",
+               "VGG-19's \"19.6 billion FLOPs\""),
+        Figure(("vgg19", "--convention", "keras"), "params", _m("143.7"),
+               "Keras applications table"),
+        Figure(("vgg19_bn", "--convention", "torch"), "params", _exact("143,678,248"),
+               "torchvision's model table", "batch norm's γ, β added"),
+    ]),
+    ("DenseNet", "zoo/densenet.md", [
+        Figure(("densenet121", "--convention", "torch"), "params", _exact("7,978,856"),
+               "torchvision's model table"),
+        Figure(("densenet121",), "MAdds", _m("2.834", 10**9), "torchvision (\"GFLOPS\")"),
+        Figure(("densenet161", "--convention", "torch"), "params", _exact("28,681,000"),
+               "torchvision's model table"),
+        Figure(("densenet169",), "MAdds", _m("3.36", 10**9), "torchvision (\"GFLOPS\")"),
+        Figure(("densenet201", "--convention", "torch"), "params", _m("20"),
+               "DenseNet paper, Sec. 4.4", "\"DenseNet-201 with 20M parameters\""),
+        Figure(("densenet121", "--convention", "keras"), "params", _m("8.1"),
+               "Keras applications table", "with batch norm's moving statistics"),
+        Figure(("densenet169", "--convention", "keras"), "params", _m("14.3"),
+               "Keras applications table"),
+        Figure(("densenet201", "--convention", "keras"), "params", _m("20.2"),
+               "Keras applications table"),
+    ]),
+    ("MNASNet", "zoo/mnasnet.md", [
+        Figure(("mnasnet1_0",), "MAdds", _m("312"), "MnasNet paper, Table 1",
+               "MnasNet-A1, with SE: another network"),
+        Figure(("mnasnet1_0", "--convention", "torch"), "params", _m("3.9"),
+               "MnasNet paper, Table 1", "MnasNet-A1, with SE: another network"),
+        Figure(("mnasnet1_0", "--convention", "torch"), "params", _exact("4,383,312"),
+               "torchvision's model table"),
+        Figure(("mnasnet0_5",), "MAdds", _m("104"), "torchvision (\"GFLOPS\" 0.104)"),
     ]),
     ("Xception", "zoo/xception.md", [
         Figure(("xception", "--convention", "torch"), "params", _exact("22,855,952"),

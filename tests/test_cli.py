@@ -201,5 +201,9 @@ def test_list_in_every_format() -> None:
     for fmt in ("table", "markdown", "csv", "json", "latex", "html"):
         code, out, _ = run("list", "--format", fmt)
         assert code == 0 and "mobilenet" in out, fmt  # (LaTeX escapes the underscore)
-    assert {"name": "mobilenet_v1", "title": "MobileNetV1 (Howard et al. 2017)"} in json.loads(
-        run("list", "--format", "json")[1])
+    listed = {e["name"]: e for e in json.loads(run("list", "--format", "json")[1])}
+    assert listed["mobilenet_v1"]["title"] == "MobileNetV1 (Howard et al. 2017)"
+    assert listed["resnet101"] == {
+        "name": "resnet101", "title": "ResNet, ResNeXt, Wide ResNet (He et al. 2015; Xie et al. "
+        "2016) — depth=101", "source": "torchvision", "file": "resnet.yaml",
+        "variables": {"depth": 101}}

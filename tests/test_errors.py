@@ -74,8 +74,8 @@ CHECKS = {
     "groups not dividing": (edited("out: 32}", "out: 32, groups: 3}"),
                             "net.yaml:8: layers[3].groups (pw2): groups=3 does not divide "
                             "in_channels=16"),
-    "zero repeat": ("name: n\nlayers:\n  - {kind: repeat, times: 0, layers: [{kind: bn}]}\n",
-                    "layers[0].times"),
+    "negative repeat": ("name: n\nlayers:\n  - {kind: repeat, times: -1, layers: [{kind: bn}]}\n",
+                        "layers[0].times"),
     "absurd repeat": ("name: n\nlayers:\n  - kind: repeat\n    times: 1000000\n"
                       "    layers: [{kind: bn}, {kind: bn}]\n", "expands to more than 100,000"),
     "depthwise channels disagree": (edited("kernel: 3, padding: same}",

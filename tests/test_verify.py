@@ -18,10 +18,21 @@ pytestmark = pytest.mark.reference
 runner = CliRunner()
 
 
+FAMILY_MEMBERS_TESTED_ELSEWHERE = {
+    "resnet34", "resnet101", "resnet152", "resnext101_32x8d", "resnext101_64x4d",
+    "wide_resnet50_2", "wide_resnet101_2", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn",
+    "vgg16_bn", "vgg19", "vgg19_bn", "densenet161", "densenet169", "densenet201",
+    "mnasnet0_75", "mnasnet1_0", "mnasnet1_3",
+}
+"""Family members held to their references by tests/test_zoo_families.py (on torch's meta
+device, in milliseconds); verify runs real forward passes, so it checks one or two per family."""
+
+
 def with_reference() -> list[str]:
     from complexity.reference import torch_builders
 
-    return sorted(set(zoo_names()) & set(torch_builders()))
+    names = set(zoo_names()) & set(torch_builders())
+    return sorted(names - FAMILY_MEMBERS_TESTED_ELSEWHERE)
 
 
 @pytest.mark.slow

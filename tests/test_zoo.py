@@ -70,3 +70,22 @@ def test_unknown_name_suggests(family_zoo: Path) -> None:
 def test_shipped_zoo_resolves_every_name() -> None:
     for name in zoo.zoo_names():
         assert zoo.resolve(name).network.name == name
+
+
+def test_a_repeat_of_zero_times_leaves_its_layers_out() -> None:
+    """How a family leaves out a layer some members lack (vgg.yaml's `times: $bn`)."""
+    from complexity.language.specfile import load_spec
+
+    text = """\
+name: z
+variables: {bn: 1}
+layers:
+  - {kind: conv, name: conv, out: 8, kernel: 3, padding: 1}
+  - {kind: repeat, times: $bn, layers: [{kind: bn, name: norm}]}
+  - {kind: act, fn: relu}
+"""
+    with_bn = walk(load_spec(text, "z.yaml"), convention="torch")
+    without = walk(load_spec(text, "z.yaml", {"bn": 0}), convention="torch")
+    assert [r.kind for r in with_bn.rows] == ["conv", "bn", "act"]
+    assert [r.kind for r in without.rows] == ["conv", "act"]
+    assert with_bn.params - without.params == 2 * 8, "the batch norm's γ, β"

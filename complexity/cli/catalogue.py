@@ -39,18 +39,24 @@ def list_models(
     force: Force = False,
     debug: Debug = False,
 ) -> None:
-    """List the networks in the zoo."""
-    from complexity.language.zoo import resolve, zoo_names
-    from complexity.render.tables import Table
+    """List the networks in the zoo: name, whose layout it follows, its spec file, its title."""
+    from complexity.language.zoo import zoo_entries
 
-    zoo = [(name, resolve(name).network.title or "") for name in zoo_names()]
+    zoo = zoo_entries()
     if fmt is None:
-        text = "".join(f"{name:24} {title}\n" for name, title in zoo)
+        width = max(len(entry.name) for entry in zoo) + 2
+        source = max(len(entry.source) for entry in zoo) + 2
+        file = max(len(entry.file.name) for entry in zoo) + 2
+        text = "".join(f"{e.name:{width}}{e.source:{source}}{e.file.name:{file}}{e.title}\n"
+                       for e in zoo)
         deliver(Format.markdown, output, force, text=text)
     elif fmt is Format.json:
-        data = [{"name": name, "title": title} for name, title in zoo]
+        data = [{"name": e.name, "title": e.title, "source": e.source, "file": e.file.name,
+                 "variables": e.values} for e in zoo]
         deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
     else:
-        table = Table(title="mbcalc zoo", columns=["model", "title"],
-                      rows=[[name, title] for name, title in zoo])
+        from complexity.render.tables import Table
+
+        table = Table(title="mbcalc zoo", columns=["model", "source", "file", "title"],
+                      rows=[[e.name, e.source, e.file.name, e.title] for e in zoo])
         deliver(fmt, output, force, tables=[table])

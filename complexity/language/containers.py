@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from complexity.language.blocks import Block
-from complexity.language.fields import NonNegativeInt, PositiveInt, StrictBool
+from complexity.language.fields import NonNegativeInt, StrictBool
 from complexity.language.layers import Primitive
 
 
@@ -30,7 +30,8 @@ class Repeat(_Container):
     """
 
     kind: Literal["repeat"]
-    times: PositiveInt
+    times: NonNegativeInt
+    """0 leaves the layers out: a family member without them (``times: $bn`` with bn 0 or 1)."""
     start: NonNegativeInt = 1
     layers: list[Item] = Field(min_length=1)
 

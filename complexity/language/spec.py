@@ -24,6 +24,9 @@ class Network(BaseModel):
     """Short name, as on the command line (``mobilenet_v1``)."""
     title: str | None = None
     """Human name and paper (``MobileNetV1, Howard et al. 2017``)."""
+    source: str | None = None
+    """Whose layout the spec follows, as ``mbcalc list`` shows it: ``torchvision``, ``keras``,
+    ``paper`` (the paper's tables and its authors' code), …"""
     resolution: PositiveInt = 224
     """Base input resolution R; the walk runs at round(ρ·R)."""
     in_channels: PositiveInt = 3

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from complexity.errors import SpecError
-from complexity.language.spec import VariableValue
-from complexity.language.specfile import LoadedSpec, load_spec, read_text
+
+if TYPE_CHECKING:  # the spec model imports pydantic: loaded only where a spec is loaded
+    from complexity.language.spec import VariableValue
+    from complexity.language.specfile import LoadedSpec
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -28,20 +33,69 @@ def zoo_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "specs"
 
 
+def _header(path: Path) -> dict[str, Any]:
+    """A zoo file's top-level fields before ``layers`` (the zoo writes ``layers`` last), parsed
+    without the layers: name, title, source, variables, variants."""
+    text = path.read_text(encoding="utf-8")
+    head, found, _ = text.partition("\nlayers:")
+    data = yaml.load(head if found else text, Loader=_Loader)
+    return data if isinstance(data, dict) else {}
+
+
+@functools.cache
+def _headers() -> dict[Path, dict[str, Any]]:
+    return {path: _header(path) for path in sorted(zoo_dir().glob("*.yaml"))}
+
+
 @functools.cache
 def zoo_index() -> dict[str, tuple[Path, str | None]]:
     """Every zoo name → its file and, for a family member, its variant name."""
     index: dict[str, tuple[Path, str | None]] = {}
-    for path in sorted(zoo_dir().glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        variants = None
-        if "\nvariants:" in text:
-            variants = (yaml.load(text, Loader=_Loader) or {}).get("variants")
+    _headers.cache_clear()
+    for path, data in _headers().items():
+        variants = data.get("variants")
         if isinstance(variants, dict) and variants:
             index.update({str(name): (path, str(name)) for name in variants})
         else:
             index[path.stem] = (path, None)
     return index
+
+
+@dataclass(frozen=True)
+class ZooEntry:
+    """One zoo name as ``mbcalc list`` shows it, read from its file without validating it."""
+
+    name: str
+    file: Path
+    """The spec file: the family's for a member."""
+    title: str
+    """The spec's title; a member's adds the values its variant sets (``depth=101``)."""
+    source: str
+    """Whose layout the spec follows (the spec's ``source``: torchvision, keras, paper…)."""
+    values: dict[str, Any] = field(default_factory=dict)
+    """The variables a family member sets; empty for a single network."""
+
+
+@functools.cache
+def zoo_entries() -> list[ZooEntry]:
+    """Every zoo name with its file, title and source, sorted by name (YAML parsing only: no
+    validation, so that ``mbcalc list`` stays fast)."""
+    entries = []
+    headers = _headers()
+    for name, (path, variant) in zoo_index().items():
+        data = headers.get(path) or _header(path)
+        values = dict((data.get("variants") or {}).get(variant) or {}) if variant else {}
+        title = str(data.get("title") or "")
+        if values:
+            title += " — " + ", ".join(f"{k}={v}" for k, v in values.items())
+        entries.append(ZooEntry(name, path, title, str(data.get("source") or ""), values))
+    return sorted(entries, key=lambda entry: _natural(entry.name))
+
+
+def _natural(name: str) -> list[tuple[int, str]]:
+    """Sort key: digit runs by value (resnet18 < resnet34 < resnet101)."""
+    return [(int(part), "") if part.isdigit() else (-1, part)
+            for part in re.split(r"(\d+)", name)]
 
 
 def zoo_names() -> list[str]:
@@ -51,6 +105,8 @@ def zoo_names() -> list[str]:
 
 def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:
     """Load a zoo network by name, or a user's spec by path."""
+    from complexity.language.specfile import load_spec, read_text
+
     path = Path(model)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in model or "\\" in model
     if not looks_like_path:

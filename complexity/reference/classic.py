@@ -1,4 +1,4 @@
-"""SqueezeNet, AlexNet and VGG16 in PyTorch, written by hand from the papers and torchvision.
+"""SqueezeNet, AlexNet and VGG in PyTorch, written by hand from the papers and torchvision.
 
 Written from the papers and torchvision's layout, not generated from mbcalc's YAML specs: they
 check the engine. No batch norm anywhere; every conv and linear layer has a bias.
@@ -13,6 +13,9 @@ check the engine. No batch norm anywhere; every conv and linear layer has a bias
 - VGG16: configuration D of Simonyan & Zisserman 2014 (arXiv:1409.1556), Table 1: thirteen
   3×3 convs (padding 1) with ReLU, a 2×2 max pool after each of five stages, adaptive average
   pool to 7×7, then 25088 → 4096 → ReLU → dropout → 4096 → ReLU → dropout → classes.
+  VGG11, 13, 19: configurations A, B, E of the same table (1-1-2-2-2, 2-2-2-2-2, 2-2-4-4-4 convs
+  per stage); the ``_bn`` members put a batch norm between every conv and its ReLU (torchvision's
+  vgg*_bn; the paper has none).
 
 ``alexnet_2012`` is the two-GPU network of the 2012 paper (Krizhevsky, Sutskever, Hinton), for
 the comparison in docs/zoo/classic.md; it has no spec, so it is not in ``MODELS``.
@@ -40,11 +43,12 @@ SQUEEZENET: dict[str, tuple[tuple[int, int], tuple[FireWidths | str, ...]]] = {
 }
 """Version → ((stem filters, stem kernel), the layers after the stem: a max pool or a fire)."""
 
-VGG16: tuple[int | str, ...] = (
-    64, 64, "pool", 128, 128, "pool", 256, 256, 256, "pool", 512, 512, 512, "pool",
-    512, 512, 512, "pool",
-)
-"""Configuration D: 3×3 conv widths, and the 2×2 max pools."""
+VGG_STAGES: dict[int, tuple[int, int, int, int, int]] = {
+    11: (1, 1, 2, 2, 2), 13: (2, 2, 2, 2, 2), 16: (2, 2, 3, 3, 3), 19: (2, 2, 4, 4, 4),
+}
+"""Depth → 3×3 convs in each of the five stages (Table 1: configurations A, B, D, E)."""
+VGG_WIDTHS = (64, 128, 256, 512, 512)
+"""The filters of the five stages; each stage ends in a 2×2 max pool with stride 2."""
 
 
 class Fire(nn.Module):
@@ -132,16 +136,18 @@ def alexnet_2012(classes: int = 1000) -> nn.Module:
     )
 
 
-def vgg16(classes: int = 1000) -> nn.Module:
-    """VGG16 (configuration D, no batch norm), torchvision's layout."""
+def vgg(depth: int, classes: int = 1000, batch_norm: bool = False) -> nn.Module:
+    """VGG-``depth`` (configuration A, B, D or E), torchvision's layout, with or without BN."""
     layers: list[nn.Module] = []
     channels = 3
-    for item in VGG16:
-        if isinstance(item, str):
-            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
-        else:
-            layers += [nn.Conv2d(channels, item, kernel_size=3, padding=1), nn.ReLU(inplace=True)]
-            channels = item
+    for count, width in zip(VGG_STAGES[depth], VGG_WIDTHS, strict=True):
+        for _ in range(count):
+            layers.append(nn.Conv2d(channels, width, kernel_size=3, padding=1))
+            if batch_norm:
+                layers.append(nn.BatchNorm2d(width))
+            layers.append(nn.ReLU(inplace=True))
+            channels = width
+        layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
     return nn.Sequential(
         *layers,
         nn.AdaptiveAvgPool2d((7, 7)),
@@ -152,10 +158,23 @@ def vgg16(classes: int = 1000) -> nn.Module:
     )
 
 
+def vgg16(classes: int = 1000) -> nn.Module:
+    """VGG16 (configuration D, no batch norm), torchvision's layout."""
+    return vgg(16, classes)
+
+
+def _vgg(depth: int, batch_norm: bool) -> Callable[..., nn.Module]:
+    def build(classes: int = 1000) -> nn.Module:
+        return vgg(depth, classes, batch_norm)
+
+    return build
+
+
 MODELS: dict[str, Callable[..., nn.Module]] = {
     "squeezenet1_0": squeezenet1_0,
     "squeezenet1_1": squeezenet1_1,
     "alexnet": alexnet,
-    "vgg16": vgg16,
+    **{f"vgg{depth}{'_bn' if bn else ''}": _vgg(depth, bn)
+       for depth in VGG_STAGES for bn in (False, True)},
 }
 """Zoo name → builder; keyword arguments are the specs' variables (``classes``)."""

@@ -56,10 +56,22 @@ APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "mobilenet_v3_small": (_mobilenet_v3("MobileNetV3Small"), {"rounding": "keras"}),
     # Keras's InceptionV3 builds batch norms without γ and has no aux head.
     "inception_v3": (_fixed_width("InceptionV3"), {"variant": "keras", "aux_logits": False}),
-    # Keras's ResNet50 is the original: stride on the first 1×1, biases on every conv.
+    # Keras's ResNet50/101/152 are the original: stride on the first 1×1, biases on every conv.
     "resnet50": (_fixed_width("ResNet50"), {"variant": "keras"}),
+    "resnet101": (_fixed_width("ResNet101"), {"variant": "keras"}),
+    "resnet152": (_fixed_width("ResNet152"), {"variant": "keras"}),
+    # ResNet V2 (pre-activation): specs/resnet_v2.yaml, Keras's layout.
+    "resnet50_v2": (_fixed_width("ResNet50V2"), {}),
+    "resnet101_v2": (_fixed_width("ResNet101V2"), {}),
+    "resnet152_v2": (_fixed_width("ResNet152V2"), {}),
     # Keras flattens pool5 without pooling: the spec's classifier only at 224.
     "vgg16": (_fixed_width("VGG16"), {}),
+    "vgg19": (_fixed_width("VGG19"), {}),
+    # Keras's DenseNets have torchvision's layers (its ZeroPadding + valid conv and pool give
+    # the same shapes).
+    "densenet121": (_fixed_width("DenseNet121"), {}),
+    "densenet169": (_fixed_width("DenseNet169"), {}),
+    "densenet201": (_fixed_width("DenseNet201"), {}),
     "xception": (_fixed_width("Xception"), {}),
 }
 """Zoo name → (builder(alpha, input shape, classes), the spec variables Keras's variant needs)."""

@@ -1,19 +1,24 @@
-"""ResNet and ResNeXt in PyTorch, written by hand from the papers and torchvision's layout.
+"""ResNet, ResNeXt and Wide ResNet in PyTorch, written by hand from the papers and torchvision's
+layout.
 
-He et al. 2015 (arXiv:1512.03385), Table 1; Xie et al. 2016 (arXiv:1611.05431), Table 1.
+He et al. 2015 (arXiv:1512.03385), Table 1; Xie et al. 2016 (arXiv:1611.05431), Table 1;
+Zagoruyko & Komodakis 2016 (arXiv:1605.07146): Wide ResNet-50-2 and -101-2 double the
+bottleneck's inner width (torchvision's width_per_group 128).
 Written from the papers, not generated from mbcalc's YAML specs: it checks the engine.
 
 Stem: 7×7 conv, stride 2, padding 3, 3 → 64 → BN → ReLU → 3×3 max pool, stride 2, padding 1.
 Body: four stages of blocks at 64, 128, 256, 512 "planes"; the first block of stages 2–4 has
 stride 2. Where a block changes the shape, its shortcut is a 1×1 conv (with the block's stride)
 → BN; elsewhere it is the identity. After the add, ReLU.
-- basic (ResNet-18): 3×3 → BN → ReLU → 3×3 → BN, planes wide.
-- bottleneck (ResNet-50, ResNeXt-50): 1×1 → BN → ReLU → 3×3 (groups g) → BN → ReLU → 1×1 → BN;
-  mid = planes·(width_per_group/64)·g, out = 4·planes. ResNeXt-50 32×4d: g = 32, width 4, so
-  mid = 2·planes.
+Depths 18, 34, 50, 101, 152 have 2-2-2-2, 3-4-6-3, 3-4-6-3, 3-4-23-3, 3-8-36-3 blocks.
+- basic (ResNet-18, -34): 3×3 → BN → ReLU → 3×3 → BN, planes wide.
+- bottleneck (ResNet-50/101/152, ResNeXt, Wide ResNet): 1×1 → BN → ReLU → 3×3 (groups g) → BN
+  → ReLU → 1×1 → BN; mid = planes·(width_per_group/64)·g, out = 4·planes. ResNeXt-50 32×4d:
+  g = 32, width 4, so mid = 2·planes; ResNeXt-101 32×8d and 64×4d: mid = 4·planes; Wide ResNet:
+  g = 1, width 128, mid = 2·planes.
 Head: global average pool, fully connected 512 (or 2048) → classes with bias.
 
-Variants of ResNet-50:
+Variants (of every bottleneck depth; Keras ships ResNet50, ResNet101, ResNet152):
 - ``torchvision`` ("v1.5"): the stride sits on the bottleneck's 3×3 conv; no conv has a bias.
 - ``keras`` (the paper's original, ``keras.applications.ResNet50``): the stride sits on the
   first 1×1 conv, and every conv, the stem's and the shortcuts' included, has a bias.
@@ -158,6 +163,35 @@ def resnext50_32x4d(num_classes: int = 1000) -> ResNet:
     return ResNet("bottleneck", (3, 4, 6, 3), num_classes, groups=32, width_per_group=4)
 
 
+BLOCKS: dict[int, tuple[Literal["basic", "bottleneck"], tuple[int, int, int, int]]] = {
+    18: ("basic", (2, 2, 2, 2)),
+    34: ("basic", (3, 4, 6, 3)),
+    50: ("bottleneck", (3, 4, 6, 3)),
+    101: ("bottleneck", (3, 4, 23, 3)),
+    152: ("bottleneck", (3, 8, 36, 3)),
+}
+"""Depth → block kind and blocks per stage (He et al. 2015, Table 1)."""
+
+
+def resnet(depth: int, num_classes: int = 1000, groups: int = 1, width_per_group: int = 64,
+           variant: Variant = "torchvision") -> ResNet:
+    """ResNet-``depth`` (ResNeXt with ``groups`` > 1; Wide ResNet with width_per_group 128)."""
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
+    stride_on, bias = VARIANTS[variant]
+    kind, blocks = BLOCKS[depth]
+    return ResNet(kind, blocks, num_classes, groups, width_per_group, stride_on, bias)
+
+
+def _member(depth: int, groups: int = 1, width_per_group: int = 64) -> Callable[..., ResNet]:
+    """A zoo builder taking the spec's variables ``classes`` and ``variant``."""
+
+    def build(classes: int = 1000, variant: Variant = "torchvision") -> ResNet:
+        return resnet(depth, classes, groups, width_per_group, variant)
+
+    return build
+
+
 def _resnet18(classes: int = 1000) -> ResNet:
     return resnet18(classes)
 
@@ -172,7 +206,14 @@ def _resnext50_32x4d(classes: int = 1000) -> ResNet:
 
 MODELS: dict[str, Callable[..., nn.Module]] = {
     "resnet18": _resnet18,
+    "resnet34": _member(34),
     "resnet50": _resnet50,
+    "resnet101": _member(101),
+    "resnet152": _member(152),
     "resnext50_32x4d": _resnext50_32x4d,
+    "resnext101_32x8d": _member(101, groups=32, width_per_group=8),
+    "resnext101_64x4d": _member(101, groups=64, width_per_group=4),
+    "wide_resnet50_2": _member(50, width_per_group=128),
+    "wide_resnet101_2": _member(101, width_per_group=128),
 }
 """Builders by zoo name, taking the spec's variables as keyword arguments."""
