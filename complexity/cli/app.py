@@ -31,6 +31,13 @@ class ConventionChoice(StrEnum):
     keras = "keras"
 
 
+class DType(StrEnum):
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+    int8 = "int8"
+
+
 class Framework(StrEnum):
     torch = "torch"
     keras = "keras"
