@@ -20,10 +20,11 @@ def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwid
     if (device_peak is None) != (device_bandwidth is None):
         raise MbcalcError("the roofline bound needs both --device-peak and --device-bandwidth")
     analysed = analyse(report, dtype)
-    bound = None
+    bound, rates = None, (0.0, 0.0)
     if device_peak is not None and device_bandwidth is not None:
-        bound = bounds(analysed, parse_rate("device-peak", device_peak, ""),
-                       parse_rate("device-bandwidth", device_bandwidth, "B"))
+        peak = parse_rate("device-peak", device_peak, "")
+        bandwidth = parse_rate("device-bandwidth", device_bandwidth, "B")
+        bound, rates = bounds(analysed, peak, bandwidth), (float(peak), float(bandwidth))
     if plot is not None:
         from complexity.render.plot import memory_plot
 
@@ -47,4 +48,6 @@ def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwid
         tables.append(Table(title=f"{heading(report)} — memory, {dtype}", columns=["total"],
                             rows=[], notes=view.memory_notes(analysed, bound)))
     tables.append(view.resolution_table(analysed))
+    if bound is not None and not summary:
+        tables.append(view.bound_table(analysed, bound, *rates))
     deliver(fmt, output, force, tables=tables)

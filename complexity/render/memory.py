@@ -76,27 +76,37 @@ def memory_notes(memory: Memory, bounds: list[Bound] | None = None) -> list[str]
 
 def memory_table(memory: Memory, bounds: list[Bound] | None = None) -> Table:
     """One row per layer: shapes, output bytes, MAC (elements) with its formula, MAdds per byte
-    moved (and the roofline bound when a device is given); weight bytes in the notes."""
+    moved; weight bytes, largest tensors and peaks in the notes."""
     per = memory.bytes
-    columns = ["#", "layer", "input → output", "output B", "MAC formula", "MAC", "MAdds/B"]
-    if bounds is not None:
-        columns += ["bound", "by"]
     rows: list[list[Cell]] = []
     for i, m in enumerate(memory.layers, 1):
         intensity = m.intensity(memory.dtype)
-        cells: list[Cell] = [
-            i, m.row.name, shape_text(m.row), m.written * per, pretty(m.mac_formula), m.mac,
-            f"{intensity:.2f}" if intensity is not None else "—",
-        ]
-        if bounds is not None:
-            b = bounds[i - 1]
-            cells += [seconds(float(b.seconds)), b.limit or "—"]
-        rows.append(cells)
-    totals: list[Cell] = ["", "total", "", "", "", memory.mac, ""]
-    if bounds is not None:
-        totals += [seconds(float(sum(b.seconds for b in bounds))), ""]
-    return Table(title=f"{heading(memory.report)} — memory, {memory.dtype}", columns=columns,
-                 rows=rows, notes=memory_notes(memory, bounds), totals=totals)
+        rows.append([i, m.row.name, shape_text(m.row), m.written * per, pretty(m.mac_formula),
+                     m.mac, f"{intensity:.2f}" if intensity is not None else "—"])
+    return Table(title=f"{heading(memory.report)} — memory, {memory.dtype}",
+                 columns=["#", "layer", "input → output", "output B", "MAC formula", "MAC",
+                          "MAdds/B"],
+                 rows=rows, notes=memory_notes(memory, bounds),
+                 totals=["", "total", "", "", "", memory.mac, ""])
+
+
+def bound_table(memory: Memory, bounds: list[Bound], peak_rate: float,
+                bandwidth: float) -> Table:
+    """The roofline bound, layer by layer: MAdds, bytes moved, the bound and what sets it."""
+    per = memory.bytes
+    rows: list[list[Cell]] = [
+        [i, m.row.name, m.row.madds, m.mac * per, seconds(float(b.seconds)), b.limit or "—"]
+        for i, (m, b) in enumerate(zip(memory.layers, bounds, strict=True), 1)
+    ]
+    total = sum(b.seconds for b in bounds)
+    return Table(
+        title=f"{heading(memory.report)} — roofline bound at {peak_rate:.4g} MAdds/s, "
+              f"{size(int(bandwidth))}/s, {memory.dtype}",
+        columns=["#", "layer", "MAdds", "bytes moved", "bound", "bound by"],
+        rows=rows,
+        totals=["", "total", memory.report.madds, memory.mac * per, seconds(float(total)), ""],
+        notes=[BOUND_NOTE],
+    )
 
 
 def resolution_table(memory: Memory) -> Table:
