@@ -23,15 +23,16 @@ Definitions (docs/conventions.md, "Memory and data movement"):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from complexity.algebra import notation as S
 from complexity.algebra.expr import Expr, Values, product, total
-from complexity.algebra.poly import RHO, ZERO, Poly
-from complexity.engine.walk import Report, Row
+from complexity.algebra.poly import ZERO, Poly
+from complexity.engine.walk import Report, Row, _sum
 from complexity.errors import MbcalcError
 from complexity.language.shapes import Shape
 
@@ -62,9 +63,13 @@ def closed_elements(shape: Shape | None) -> Poly:
     """C·H·W of a closed-form shape: channels in α, each free size as ρ·(its base size)."""
     if shape is None:
         return ZERO
-    spatial = shape.h * shape.w
-    channels = shape.c if isinstance(shape.c, Poly) else Poly.const(shape.c)
-    return channels * spatial if shape.fixed else channels * (RHO * RHO) * spatial
+    return _closed(shape.c if isinstance(shape.c, Poly) else Poly.const(shape.c),
+                   shape.h * shape.w, 0 if shape.fixed else 2)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closed(channels: Poly, spatial: int, rho: int) -> Poly:
+    return Poly({(a, r + rho, m): v * spatial for (a, r, m), v in channels.terms.items()})
 
 
 @dataclass(frozen=True)
@@ -110,15 +115,10 @@ def layer_memory(row: Row, operands: int) -> LayerMemory:
     same = (h_1, w_1) == (out.h, out.w)
     values = Values(row.values)
     values.update({"c_1": c_1, "c_2": int(out.c), "h": out.h, "w": out.w})
-    written_formula = product(S.c_2, S.h, S.w)
-    if same:
-        read_formula = product(S.c_1, S.h, S.w)
-        moved = product(S.h, S.w, total(S.c_1, S.c_2))
-    else:
+    if not same:
         values.update({"h_1": h_1, "w_1": w_1})
-        read_formula = product(S.c_1, S.h_1, S.w_1)
-        moved = total(read_formula, written_formula)
-    mac_formula = total(moved, row.params_formula) if row.params else moved
+    read_formula, written_formula, mac_formula = _formulas(same, row.params_formula
+                                                           if row.params else None)
     read, written = c_1 * h_1 * w_1, elements(out)
     closed_out = closed_elements(row.output_closed)
     return LayerMemory(
@@ -128,6 +128,20 @@ def layer_memory(row: Row, operands: int) -> LayerMemory:
         values=values, read_closed=closed_in, written_closed=closed_out,
         mac_closed=closed_in + row.params_closed + closed_out,
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _formulas(same: bool, weights: Expr | None) -> tuple[Expr, Expr, Expr]:
+    """read, written and MAC in ShuffleNet V2's notation: h·w·(c_1 + c_2) + weights where the
+    map keeps its size, c_1·h_1·w_1 + c_2·h·w + weights where it does not."""
+    written = product(S.c_2, S.h, S.w)
+    if same:
+        read = product(S.c_1, S.h, S.w)
+        moved = product(S.h, S.w, total(S.c_1, S.c_2))
+    else:
+        read = product(S.c_1, S.h_1, S.w_1)
+        moved = total(read, written)
+    return read, written, total(moved, weights) if weights is not None else moved
 
 
 @dataclass(frozen=True)
@@ -293,18 +307,26 @@ def lifetimes(steps: Sequence[Step]) -> dict[int, tuple[int, int]]:
     return span
 
 
-def peak(steps: Sequence[Step], tensors: Sequence[Tensor], schedule: Schedule) -> Peak:
-    """The largest step: live tensors plus scratch (the first such step on a tie)."""
+def profile(steps: Sequence[Step], tensors: Sequence[Tensor]) -> list[int]:
+    """Each step's live elements: the tensors live at it plus its scratch."""
     span = lifetimes(steps)
     diff = [0] * (len(steps) + 1)
     for t, (born, last) in span.items():
         diff[born] += tensors[t].elements
         diff[last + 1] -= tensors[t].elements
-    best, where, running = -1, 0, 0
+    out, running = [], 0
     for j, step in enumerate(steps):
         running += diff[j]
-        if running + step.scratch > best:
-            best, where = running + step.scratch, j
+        out.append(running + step.scratch)
+    return out
+
+
+def peak(steps: Sequence[Step], tensors: Sequence[Tensor], schedule: Schedule) -> Peak:
+    """The largest step: live tensors plus scratch (the first such step on a tie)."""
+    sizes = profile(steps, tensors)
+    best = max(sizes)
+    where = sizes.index(best)
+    span = lifetimes(steps)
     step = steps[where]
     live = tuple(tensors[t] for t, (born, last) in sorted(span.items()) if born <= where <= last)
     closed = sum((t.closed for t in live), ZERO) + step.scratch_closed
@@ -341,7 +363,7 @@ def analyse(report: Report, dtype: str = "float32") -> Memory:
     return Memory(
         report=report, dtype=dtype, layers=layers, tensors=tensors, peaks=peaks,
         largest=largest, resolutions=resolutions, mac=sum(m.mac for m in layers),
-        mac_closed=sum((m.mac_closed for m in layers), ZERO), weights=report.params,
+        mac_closed=_sum(m.mac_closed for m in layers), weights=report.params,
     )
 
 
@@ -416,19 +438,19 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
               sizes: Sequence[int], schedule: Schedule = "sequential") -> list[PeakPoint]:
     """Peaks over α × resolution (α slowest), exactly, walking once per α and once per size.
 
-    A tensor's size is c(α)·s(resolution), so its size at (α, r) is E(α, r₀)·E(1, r)/E(1, r₀)
-    with r₀ the first size. Per α, each step is a sum over classes of tensors that share their
-    sizes at every resolution; steps another step dominates are dropped, and the survivors are
-    ranked in floating point, the best few recomputed exactly. Where the schedule's structure
-    differs between walks (a layer that exists at some settings only), points are walked one
-    by one.
+    A tensor's size is c(α)·s(resolution), so its size at (α, r) is E(α, r₀)·E(1, r)/E(1, r₀),
+    r₀ the first size, E(1, ·) the same-named tensor at α = 1 (or, for a row that exists at this
+    α only — an add where widths happen to match — the tensor it reads, which has its map).
+    Per α, each step is a sum over classes of tensors that share their sizes at every
+    resolution; the steps are ranked in floating point at each resolution and the best few
+    (within 10⁻⁹) recomputed exactly. Points the decomposition cannot cover (a walk
+    that fails, a map that depends on α) are walked one by one.
     """
     r0 = sizes[0]
 
-    def shape(report: Report) -> tuple[list[Step], list[int]]:
+    def items(report: Report) -> tuple[list[Step], list[int]]:
         steps = steps_of(report, schedule)
-        sizes_ = [t.elements for t in _tensors(report)] + [s.scratch for s in steps]
-        return steps, sizes_
+        return steps, [t.elements for t in _tensors(report)] + [s.scratch for s in steps]
 
     def direct(alpha: Fraction, size: int) -> PeakPoint:
         report = walk_at(alpha, size)
@@ -436,72 +458,101 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
         return PeakPoint(p.elements, p.step)
 
     try:
-        base_steps, base = shape(walk_at(Fraction(1), r0))
+        base_report = walk_at(Fraction(1), r0)
+        base_steps, base = items(base_report)
     except MbcalcError:
         return [direct(a, r) for a in alphas for r in sizes]
+    ntensors = len(base_report.rows) + 1
     layout = [(s.first, s.end, s.reads, s.writes) for s in base_steps]
     columns: list[list[int] | None] = []
     for r in sizes:
         try:
-            steps, at_r = shape(walk_at(Fraction(1), r))
+            steps, at_r = items(walk_at(Fraction(1), r))
+            columns.append(at_r if [(s.first, s.end, s.reads, s.writes) for s in steps] == layout
+                           else None)
         except MbcalcError:
             columns.append(None)
-            continue
-        same = [(s.first, s.end, s.reads, s.writes) for s in steps] == layout
-        columns.append(at_r if same else None)
-    span = lifetimes(base_steps)
-    ntensors = len(base) - len(base_steps)
-    # the members of each step: live tensors, then its scratch (a pseudo-tensor)
-    members = [[t for t, (born, last) in span.items() if born <= j <= last] + [ntensors + j]
-               for j in range(len(base_steps))]
     usable = [k for k, col in enumerate(columns) if col is not None]
+    position = {k: u for u, k in enumerate(usable)}
     keys = [tuple(columns[k][i] for k in usable) for i in range(len(base))]  # type: ignore[index]
     classes: dict[tuple[int, ...], int] = {}
     cls = [classes.setdefault(key, len(classes)) for key in keys]
+    spatial = [[float(v) for v in key] for key in classes]
+    by_name = {row.name: k for k, row in enumerate(base_report.rows, 1)}
+    scratch_by_name = {s.name: ntensors + j for j, s in enumerate(base_steps)}
+    plans: dict[Any, tuple[list[list[int]], list[int]] | None] = {}
+
+    def plan(report: Report, steps: list[Step]) -> tuple[list[list[int]], list[int]] | None:
+        """Each step's members (live tensors, then its scratch) and each member's base item."""
+        shape = tuple((s.first, s.end, s.reads, s.writes) for s in steps)
+        if shape in plans:
+            return plans[shape]
+        count = len(report.rows) + 1
+        to_base = [0] * (count + len(steps))
+        for k in range(1, count):
+            name = report.rows[k - 1].name
+            if name in by_name:
+                to_base[k] = by_name[name]
+            elif report.reads[k - 1]:
+                to_base[k] = to_base[report.reads[k - 1][0]]
+            else:
+                plans[shape] = None
+                return None
+        for j, step in enumerate(steps):
+            if step.scratch and step.name not in scratch_by_name:
+                plans[shape] = None
+                return None
+            to_base[count + j] = scratch_by_name.get(step.name, -1)
+        span = lifetimes(steps)
+        members = [[t for t, (born, last) in span.items() if born <= j <= last] + [count + j]
+                   for j in range(len(steps))]
+        plans[shape] = (members, to_base)
+        return plans[shape]
+
     points: list[PeakPoint] = []
     for alpha in alphas:
         try:
-            steps_a, at_a = shape(walk_at(alpha, r0))
-            ok = [(s.first, s.end, s.reads, s.writes) for s in steps_a] == layout
+            report_a = walk_at(alpha, r0)
+            steps_a, at_a = items(report_a)
+            planned = plan(report_a, steps_a)
         except MbcalcError:
-            ok = False
-        if not ok:
+            planned = None
+        if planned is None:
             points += [direct(alpha, r) for r in sizes]
             continue
-        factor = [a / b if b else 0.0 for a, b in zip(at_a, base, strict=True)]
+        members, to_base = planned
         weights: list[dict[int, float]] = []
         for group in members:
             row: dict[int, float] = {}
             for i in group:
-                if factor[i]:
-                    row[cls[i]] = row.get(cls[i], 0.0) + factor[i]
+                b = to_base[i]
+                if at_a[i] and b >= 0 and base[b]:
+                    row[cls[b]] = row.get(cls[b], 0.0) + at_a[i] / base[b]
             weights.append(row)
-        order = sorted(range(len(weights)), key=lambda j: -sum(weights[j].values()))
-        kept: list[int] = []
-        for j in order:
-            wj = weights[j]
-            total_j = sum(wj.values())
-            if not any(all(v <= weights[q].get(c, 0.0) for c, v in wj.items())
-                       and (q < j or sum(weights[q].values()) > total_j * (1 + 1e-9))
-                       for q in kept):
-                kept.append(j)
-        kept.sort()
-        spatial = [[float(v) for v in key] for key in classes]
+        kept = list({tuple(sorted(w.items())): j for j, w in reversed(list(enumerate(weights)))
+                     }.values())  # one step per distinct sum: the first, which wins ties
+        # each kept step's approximate size at every usable resolution, one list per step
+        curves = []
+        for j in kept:
+            curve = [0.0] * len(usable)
+            for c, v in weights[j].items():
+                curve = [x + v * y for x, y in zip(curve, spatial[c], strict=True)]
+            curves.append(curve)
+        at_size = list(zip(*curves, strict=True))
         for k, r in enumerate(sizes):
             col = columns[k]
             if col is None:
                 points.append(direct(alpha, r))
                 continue
-            u = usable.index(k)
-            approx = [(sum(v * spatial[c][u] for c, v in weights[j].items()), j) for j in kept]
-            top = max(v for v, _ in approx)
+            here = at_size[position[k]]
+            threshold = max(here) * (1 - 1e-9)
             best, holder = -1, 0
-            for v, j in approx:
-                if v >= top * (1 - 1e-9):
-                    exact = sum(at_a[i] * col[i] // base[i] for i in members[j] if base[i])
-                    if exact > best or (exact == best and j < holder):
-                        best, holder = exact, j
-            points.append(PeakPoint(best, base_steps[holder].name))
+            for j in [j for j, v in zip(kept, here, strict=True) if v >= threshold]:
+                exact = sum(at_a[i] * col[to_base[i]] // base[to_base[i]]
+                            for i in members[j] if to_base[i] >= 0 and base[to_base[i]])
+                if exact > best or (exact == best and j < holder):
+                    best, holder = exact, j
+            points.append(PeakPoint(best, steps_a[holder].name))
     return points
 
 

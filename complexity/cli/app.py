@@ -38,6 +38,11 @@ class DType(StrEnum):
     int8 = "int8"
 
 
+class ScheduleChoice(StrEnum):
+    sequential = "sequential"
+    inverted_residual = "inverted_residual"
+
+
 class Framework(StrEnum):
     torch = "torch"
     keras = "keras"

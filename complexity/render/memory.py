@@ -6,6 +6,7 @@ from typing import Any
 
 from complexity.analysis.memory import (
     BOUND_NOTE,
+    DTYPES,
     SCHEDULE_TITLES,
     SCHEDULES,
     Bound,
@@ -198,3 +199,25 @@ def layer_dicts(memory: Memory, bounds: list[Bound] | None = None) -> list[dict[
                              "memory_seconds": float(b.memory), "limit": b.limit or None}
         out.append(item)
     return out
+
+
+def sweep_memory_table(model: str, convention: str, points: list[Any], peaks: list[Any],
+                       dtype: str, schedule: str, changes: list[str]) -> Table:
+    """A sweep with each point's peak live memory and the layer holding it."""
+    from complexity.render.numbers import decimal, short
+
+    per = DTYPES[dtype]
+    rows: list[list[Cell]] = [
+        [decimal(p.alpha), decimal(p.rho), p.resolution, short(p.params), short(p.madds),
+         size(q.elements * per), q.step]
+        for p, q in zip(points, peaks, strict=True)
+    ]
+    notes = [f"Peak live memory under the {SCHEDULE_TITLES[schedule]} schedule, {dtype}."]
+    if changes:
+        notes.append("The layer holding the peak changes at: " + "; ".join(changes[:20])
+                     + (f" … ({len(changes)} changes)" if len(changes) > 20 else ""))
+    else:
+        notes.append("The same layer holds the peak at every point.")
+    return Table(title=f"{model} — sweep with peak memory, {convention} convention",
+                 columns=["α", "ρ", "resolution", "params", "MAdds", "peak memory", "peak at"],
+                 rows=rows, notes=notes)
