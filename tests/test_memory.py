@@ -208,3 +208,36 @@ def test_schedules_are_named_steps() -> None:
     assert len(blocks) == 17  # MobileNetV2's 17 bottlenecks, each one step
     assert peak(steps_of(report, "sequential"), analyse(report).tensors,
                 "sequential").elements == 2 * 96 * 112 * 112
+
+
+def test_solve_peak_memory_is_the_largest_alpha_within_the_budget() -> None:
+    from complexity.analysis.memory import peak_bytes
+    from complexity.analysis.solve import solve_alpha
+
+    spec = resolve("mobilenet_v2")
+    measure = peak_bytes("float16", "inverted_residual")
+    solution = solve_alpha(spec, "peak_memory", 10**6, measure=measure)
+    alpha = solution.report.alpha
+    assert solution.value == measure(walk(spec, alpha)) <= 10**6
+    assert measure(walk(spec, alpha + Fraction(1, 1000))) > 10**6
+    result = runner.invoke(app, ["formula", "mobilenet_v2", "--solve-peak-memory", "1MB",
+                                 "--dtype", "float16", "--schedule", "inverted_residual",
+                                 "--format", "json"])
+    assert json.loads(result.stdout)["solution"]["alpha"] == float(alpha)
+    bad = runner.invoke(app, ["formula", "mobilenet_v2", "--solve-peak-memory", "lots"])
+    assert bad.exit_code == 2
+
+
+def test_sweep_memory_reports_the_peak_and_its_holder() -> None:
+    result = runner.invoke(app, ["sweep", "mobilenet_v2", "--alpha", "0.5,1", "--resolution",
+                                 "128,224", "--memory", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for point in data["points"]:
+        report = walk(resolve("mobilenet_v2"), Fraction(point["alpha"]).limit_denominator(),
+                      resolution=point["resolution"])
+        p = analyse(report).peaks["sequential"]
+        assert (point["peak_memory"], point["peak_at"]) == (p.elements, p.step)
+        assert point["peak_memory_bytes"] == 4 * p.elements
+    table = runner.invoke(app, ["sweep", "mobilenet_v2", "--alpha", "0.5,1", "--memory"])
+    assert "peak at" in table.stdout

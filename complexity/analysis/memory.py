@@ -367,6 +367,16 @@ def analyse(report: Report, dtype: str = "float32") -> Memory:
     )
 
 
+def peak_bytes(dtype: str, schedule: Schedule = "sequential") -> Callable[[Report], int]:
+    """Peak live memory in bytes under ``schedule``, as a measure of a walk (for budgets)."""
+    per = bytes_per(dtype)
+
+    def measure(report: Report) -> int:
+        return per * peak(steps_of(report, schedule), _tensors(report), schedule).elements
+
+    return measure
+
+
 # --- a roofline bound ---------------------------------------------------------------------------
 
 _RATE = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15}
