@@ -241,3 +241,19 @@ def test_sweep_memory_reports_the_peak_and_its_holder() -> None:
         assert point["peak_memory_bytes"] == 4 * p.elements
     table = runner.invoke(app, ["sweep", "mobilenet_v2", "--alpha", "0.5,1", "--memory"])
     assert "peak at" in table.stdout
+
+
+def test_compare_memory_shows_mac_beside_madds_and_g1() -> None:
+    from complexity.analysis.compare import VARIANTS, Problem, data_movement, g1_pairs
+
+    problem = Problem(32, 64, 3, 56)
+    mac, _ = data_movement(VARIANTS["pointwise"], problem)
+    assert mac == 56 * 56 * (32 + 64) + 32 * 64
+    pairs = g1_pairs(problem)
+    assert all(c1 * c2 == 32 * 64 for c1, c2, _ in pairs)
+    macs = [m for _, _, m in pairs]
+    assert macs == sorted(macs) and pairs[0][:2] == (32, 64)  # the most equal split moves least
+    result = runner.invoke(app, ["compare", "--cin", "32", "--cout", "64", "--kernel", "3",
+                                 "--size", "56", "--memory", "--format", "json"])
+    rows = {r["variant"]: r for r in json.loads(result.stdout)}
+    assert rows["pointwise"]["mac"] == mac
