@@ -257,3 +257,17 @@ def test_compare_memory_shows_mac_beside_madds_and_g1() -> None:
                                  "--size", "56", "--memory", "--format", "json"])
     rows = {r["variant"]: r for r in json.loads(result.stdout)}
     assert rows["pointwise"]["mac"] == mac
+
+
+def test_the_docs_figure_exists_and_the_plot_draws(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The tutorial's figure is committed (its data is the drift-tested snippet
+    memory-plot-data.md), and the plot command writes a PNG."""
+    from pathlib import Path
+
+    figure = Path(__file__).resolve().parent.parent / "docs" / "img" / "memory-mobilenet_v2.png"
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "m.png"
+    result = runner.invoke(app, ["mobilenet_v2", "--memory", "--plot", str(out), "--format",
+                                 "json"])
+    assert result.exit_code == 0 and out.read_bytes()[:4] == b"\x89PNG"

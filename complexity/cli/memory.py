@@ -45,10 +45,7 @@ def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwid
         return
     tables = [] if summary else [view.memory_table(analysed, bound)]
     if summary:
-        from complexity.render.tables import Table, heading
-
-        tables.append(Table(title=f"{heading(report)} — memory, {dtype}", columns=["total"],
-                            rows=[], notes=view.memory_notes(analysed, bound)))
+        tables.append(view.memory_summary(analysed, bound))
     tables.append(view.resolution_table(analysed))
     if bound is not None and not summary:
         tables.append(view.bound_table(analysed, bound, *rates))

@@ -91,6 +91,27 @@ def memory_table(memory: Memory, bounds: list[Bound] | None = None) -> Table:
                  totals=["", "total", "", "", "", memory.mac, ""])
 
 
+def memory_summary(memory: Memory, bounds: list[Bound] | None = None) -> Table:
+    """The memory totals only (``--summary``)."""
+    per = memory.bytes
+    rows: list[list[Cell]] = [
+        ["weights", memory.weights * per, size(memory.weights * per), ""],
+        ["MAC", memory.mac * per, size(memory.mac * per), ""],
+    ]
+    for schedule in SCHEDULES:
+        p, t = memory.peaks[schedule], memory.largest[schedule]
+        rows.append([f"peak live, {SHORT[schedule]}", p.elements * per,
+                     size(p.elements * per), p.step])
+        rows.append([f"largest tensor, {SHORT[schedule]}", t.elements * per,
+                     size(t.elements * per), t.name])
+    if bounds is not None:
+        rows.append(["roofline bound", "", seconds(float(sum(b.seconds for b in bounds))),
+                     "a lower bound, not a latency prediction"])
+    return Table(title=f"{heading(memory.report)} — memory, {memory.dtype}",
+                 columns=["total", "bytes", "short", "where"], rows=rows,
+                 notes=memory_notes(memory, bounds))
+
+
 def bound_table(memory: Memory, bounds: list[Bound], peak_rate: float,
                 bandwidth: float) -> Table:
     """The roofline bound, layer by layer: MAdds, bytes moved, the bound and what sets it."""
