@@ -460,7 +460,10 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
 
     def items(report: Report) -> tuple[list[Step], list[int]]:
         steps = steps_of(report, schedule)
-        return steps, [t.elements for t in _tensors(report)] + [s.scratch for s in steps]
+        first = report.rows[0].input
+        return steps, ([int(first.c) * first.h * first.w]
+                       + [int(o.c) * o.h * o.w for o in (r.output for r in report.rows)]
+                       + [s.scratch for s in steps])
 
     def direct(alpha: Fraction, size: int) -> PeakPoint:
         report = walk_at(alpha, size)
@@ -488,6 +491,8 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
     classes: dict[tuple[int, ...], int] = {}
     cls = [classes.setdefault(key, len(classes)) for key in keys]
     spatial = [[float(v) for v in key] for key in classes]
+    smallest = [min(v, default=0.0) for v in spatial]
+    largest = [max(v, default=0.0) for v in spatial]
     by_name = {row.name: k for k, row in enumerate(base_report.rows, 1)}
     scratch_by_name = {s.name: ntensors + j for j, s in enumerate(base_steps)}
     plans: dict[Any, tuple[list[list[int]], list[int]] | None] = {}
@@ -541,6 +546,10 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
             weights.append(row)
         kept = list({tuple(sorted(w.items())): j for j, w in reversed(list(enumerate(weights)))
                      }.values())  # one step per distinct sum: the first, which wins ties
+        # a step whose largest size over the sweep is below another's smallest never holds it
+        low = max(sum(v * smallest[c] for c, v in weights[j].items()) for j in kept)
+        kept = [j for j in kept
+                if sum(v * largest[c] for c, v in weights[j].items()) >= low * (1 - 1e-9)]
         # each kept step's approximate size at every usable resolution, one list per step
         curves = []
         for j in kept:
