@@ -201,3 +201,30 @@ def test_shufflenet_v1_peak_in_the_spec_order() -> None:
     finally:
         ref.ShuffleV1Unit.forward = original  # type: ignore[method-assign]
     assert engine_peaks(report) == expected
+
+
+def with_alpha() -> list[str]:
+    import inspect
+
+    from complexity.reference import torch_builders
+
+    return [n for n, b in sorted(torch_builders().items())
+            if n in zoo_names() and "alpha" in inspect.signature(b).parameters]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alpha", ["0.5", "1.4"])
+@pytest.mark.parametrize("resolution", [193])
+@pytest.mark.parametrize("net", with_alpha())
+def test_referees_at_other_alpha_and_resolution(net: str, alpha: str, resolution: int) -> None:
+    from fractions import Fraction
+
+    spec = resolve(net)
+    report = walk(spec, Fraction(alpha), resolution=resolution)
+    model = torch_model(spec.network.name, float(alpha), dict(spec.network.variables)).eval()
+    memory = analyse(report)
+    ours = [("se" if m.row.kind == "se" else "layer", m.read, m.written)
+            for m in memory.layers if m.row.kind in COSTED | {"se"}]
+    assert ours == real_sizes(model, resolution)
+    expected = simulated_peaks(model, resolution)
+    assert engine_peaks(report) == expected
