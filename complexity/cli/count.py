@@ -64,7 +64,7 @@ def count(
         from complexity.cli.memory import memory_view
 
         memory_view(report, dtype.value, device_peak, device_bandwidth, fmt, output, force,
-                    summary, plot)
+                    summary, plot, by_kind)
         return
     if plot is not None:
         from complexity.render.plot import model_plot

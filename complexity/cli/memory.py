@@ -13,7 +13,7 @@ from complexity.errors import MbcalcError
 
 def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwidth: str | None,
                 fmt: Format, output: Path | None, force: bool, summary: bool,
-                plot: Path | None) -> None:
+                plot: Path | None, by_kind: bool = False) -> None:
     """Analyse ``report``'s memory at ``dtype`` and deliver it (with a roofline bound when both
     device options are given)."""
     from complexity.analysis.memory import analyse, bounds, parse_rate
@@ -36,7 +36,7 @@ def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwid
 
         from complexity.render.jsonout import report_dict
 
-        data = report_dict(report)
+        data = report_dict(report, by_kind)
         for layer, extra in zip(data["layers"], view.layer_dicts(analysed, bound), strict=True):
             layer["memory"] = extra
         data["memory"] = view.memory_dict(analysed, bound)
@@ -49,6 +49,10 @@ def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwid
     tables.append(view.resolution_table(analysed))
     if bound is not None and not summary:
         tables.append(view.bound_table(analysed, bound, *rates))
+    if by_kind:
+        from complexity.render.tables import kind_table
+
+        tables.append(kind_table(report))
     deliver(fmt, output, force, tables=tables)
 
 
