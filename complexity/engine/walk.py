@@ -124,10 +124,10 @@ class Report:
     params_closed: Poly
     """Total params as a polynomial in α and ρ without rounding."""
     madds_closed: Poly
-    reads: list[tuple[int, ...]] = field(default_factory=list)
+    reads: list[tuple[int, ...]] = field(default_factory=list, repr=False)
     """Per row, the tensors it reads: 0 is the network's input, k the output of row k (1-based);
     an add reads its two operands, a concat every branch's output (for memory lifetimes)."""
-    spans: list[tuple[str, int, int]] = field(default_factory=list)
+    spans: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
     """Each block walked: its kind, its first row and the row after its last (0-based)."""
 
 
