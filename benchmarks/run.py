@@ -54,6 +54,10 @@ RSS_MAX_MB = 150.0
 """Peak RSS of the cold one-model run, in MB (10^6 bytes), less than."""
 PEER_MAX_RATIO = 1 / 8
 """mbcalc / peer, for both wall time and peak RSS, at most."""
+MEMORY_MAX_RATIO = 1.2
+"""time(one model, cold, --memory) / time(one model, cold), at most (issue 13)."""
+MEMORY_SWEEP_MAX_RATIO = 3.0
+"""time(10,000-point sweep --memory) / time(one model, cold), at most (issue 13)."""
 
 SWEEP_ALPHA = "0.25:1.4"
 SWEEP_RHO = "0.5:1"
@@ -216,6 +220,22 @@ def check_sweep(points: int) -> Check:
     return check
 
 
+def check_memory(text: str) -> str:
+    data = json.loads(text)
+    peak = data["memory"]["peak"]["sequential"]
+    return f"peak {peak['bytes']:,} B at {peak['step']}, MAC {data['memory']['mac']:,}"
+
+
+def check_sweep_memory(points: int) -> Check:
+    def check(text: str) -> str:
+        data = json.loads(text)["points"]
+        if len(data) != points or "peak_memory" not in data[-1]:
+            raise ValueError(f"{len(data)} points, expected {points}")
+        return f"{len(data):,} points with peak memory"
+
+    return check
+
+
 def check_peer(text: str) -> str:
     data = json.loads(text.strip().splitlines()[-1])
     return ", ".join(f"{k} {int(v):,}" for k, v in data.items())
@@ -310,13 +330,13 @@ def report(args: argparse.Namespace, results: dict[str, Measurement], started: s
         for a, r in args.sweep_points:
             m = results.get(f"sweep:{a}x{r}")
             if m is not None:
-                target, verdict = "— (reported)", "info"
+                target, result = "— (reported)", "info"
                 if a * r == 10_000:
                     target = f"≤ {SWEEP_MAX_RATIO:g}×"
                     within = m.ok and cold.ok and m.wall <= SWEEP_MAX_RATIO * cold.wall
-                    verdict = "PASS" if within else "FAIL"
+                    result = "PASS" if within else "FAIL"
                 rows.append((f"2. sweep {a}×{r} = {a * r:,} points, vs (1)", target,
-                             fmt_time(m), ratio_text(m, cold, "wall"), verdict))
+                             fmt_time(m), ratio_text(m, cold, "wall"), result))
 
     small_n, large_n = args.depths
     for variant in ("plain", "repeat"):
@@ -332,6 +352,17 @@ def report(args: argparse.Namespace, results: dict[str, Measurement], started: s
             ratio_text(large, small, "wall") + (f" (CPU {cpu})" if cpu != "—" else ""),
             verdict(large, small, "wall", DEPTH_MAX_RATIO),
         ))
+
+    memory, memory_sweep = results.get("memory"), results.get("memory:sweep")
+    if cold is not None and memory is not None:
+        rows.append(("6. one model, cold, `--memory`, vs (1)", f"≤ {MEMORY_MAX_RATIO:g}×",
+                     fmt_time(memory), ratio_text(memory, cold, "wall"),
+                     verdict(memory, cold, "wall", MEMORY_MAX_RATIO)))
+    if cold is not None and memory_sweep is not None:
+        rows.append(("7. sweep 100×100 `--memory` (peak memory), vs (1)",
+                     f"≤ {MEMORY_SWEEP_MAX_RATIO:g}×", fmt_time(memory_sweep),
+                     ratio_text(memory_sweep, cold, "wall"),
+                     verdict(memory_sweep, cold, "wall", MEMORY_SWEEP_MAX_RATIO)))
 
     if cold is not None:
         rows.append((
@@ -457,7 +488,7 @@ def depths(text: str) -> tuple[int, int]:
     return small, large
 
 
-BENCHES = ("cold", "sweep", "depth", "peers")
+BENCHES = ("cold", "sweep", "depth", "peers", "memory")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -525,6 +556,15 @@ def bench(args: argparse.Namespace) -> int:
                     "--rho", f"{SWEEP_RHO}:{r}", "--format", "json"]
             results[f"sweep:{a}x{r}"] = measure(f"sweep {a}x{r} ({a * r:,} points)", argv, args,
                                                 check_sweep(a * r))
+
+    if "memory" in args.only:
+        results["memory"] = measure("one model, cold, --memory",
+                                    [*mb, "mobilenet_v2", "--memory", "--format", "json"], args,
+                                    check_memory)
+        results["memory:sweep"] = measure(
+            "sweep 100x100 --memory (10,000 points)",
+            [*mb, "sweep", "mobilenet_v2", "--alpha", f"{SWEEP_ALPHA}:100", "--rho",
+             f"{SWEEP_RHO}:100", "--memory", "--format", "json"], args, check_sweep_memory(10_000))
 
     if "depth" in args.only:
         with tempfile.TemporaryDirectory(prefix="mbcalc-depth-") as tmp:

@@ -1295,6 +1295,167 @@ def _papers() -> str:
             + "\n".join(parts))
 
 
+# Memory -----------------------------------------------------------------------------------
+
+MEMORY_FIGURE = ROOT / "docs" / "img" / "memory-mobilenet_v2.png"
+"""The live-memory plot of the memory tutorial (written by ``main``, from the data in
+snippets/memory-plot-data.md, which the docs tests keep current)."""
+
+TABLE3_PAPER = {  # MobileNetV2 (Sandler et al. 2018, arXiv:1801.04381v4), Table 3: channels/Kb
+    "mobilenet_v1": {112: "64/1600", 56: "128/800", 28: "256/400", 14: "512/200",
+                     7: "1024/199", 1: "1024/2"},
+    "mobilenet_v2": {112: "16/400", 56: "32/200", 28: "64/100", 14: "160/62", 7: "320/32",
+                     1: "1280/2"},
+    "shufflenet_v1": {112: "32/800", 56: "48/300", 28: "400/600", 14: "800/310",
+                      7: "1600/156", 1: "1600/3"},
+}
+TABLE3_MAX = {"mobilenet_v1": "1600K", "mobilenet_v2": "400K", "shufflenet_v1": "600K"}
+TABLE3_RUNS = {"mobilenet_v1": ("mobilenet_v1",), "mobilenet_v2": ("mobilenet_v2",),
+               "shufflenet_v1": ("shufflenet_v1", "--set", "scale=2.0x", "--set", "groups=3"),
+               "shufflenet_g2": ("shufflenet_v1", "--set", "scale=2.0x", "--set", "groups=2")}
+
+
+def _memory(*args: str) -> Any:
+    return data(*args, "--memory", "--dtype", "float16")
+
+
+@snippet("memory-layers.md")
+def _memory_layers() -> str:
+    return console(elided(mbcalc("mobilenet_v2", "--memory"), head=4, tail=1))
+
+
+@snippet("memory-table3.md")
+def _memory_table3() -> str:
+    rows = []
+    measured = {name: _memory(*args)["memory"]["by_resolution"]["inverted_residual"]
+                for name, args in TABLE3_RUNS.items()}
+    for size in (224, 112, 56, 28, 14, 7, 1):
+        row: list[Any] = [f"{size}×{size}"]
+        for name in TABLE3_RUNS:
+            ours = next((r for r in measured[name] if r["h"] == size), None)
+            if name in TABLE3_PAPER:
+                row.append(TABLE3_PAPER[name].get(size, "—"))
+            row.append(f"{ours['channels']}/{ours['bytes'] / 1000:.0f}" if ours else "—")
+        rows.append(row)
+    peaks = {name: max(r["bytes"] for r in measured[name]) for name in TABLE3_RUNS}
+    rows.append(["max"] + [x for name in TABLE3_RUNS
+                           for x in ((TABLE3_MAX[name],) if name in TABLE3_MAX else ())
+                           + (f"{peaks[name] / 1000:.0f}K",)])
+    header = ["map", "V1 paper", "V1 mbcalc", "V2 paper", "V2 mbcalc",
+              "ShuffleNet 2× paper", "2×, g = 3", "2×, g = 2"]
+    commands = "; ".join(f"`mbcalc {shlex.join(args)} --memory --dtype float16`"
+                         for args in TABLE3_RUNS.values())
+    return (f"{commands} (widest tensor at each map size, the memory-efficient schedule; "
+            "channels/KB, 16-bit, KB = 10³ bytes):\n\n"
+            + table(header, rows, right=set(range(1, 8))))
+
+
+@snippet("memory-peaks.md")
+def _memory_peaks() -> str:
+    rows = []
+    for name in ("mobilenet_v1", "mobilenet_v2", "shufflenet_v2_x1_0", "resnet18"):
+        m = _memory(name)["memory"]
+        for schedule, label in (("sequential", "sequential"),
+                                ("inverted_residual", "inverted residual (§5.1)")):
+            p = m["peak"][schedule]
+            rows.append([name, label, f"{p['bytes'] / 1e6:.2f} MB", p["step"],
+                         " + ".join(p["live"]), p["closed_form"]])
+    return ("`mbcalc MODEL --memory --dtype float16 --format json`, `memory.peak`:\n\n"
+            + table(["network", "schedule", "peak", "at", "live tensors",
+                     "closed form (elements)"], rows))
+
+
+@snippet("memory-g1.md")
+def _memory_g1() -> str:
+    return console(mbcalc("compare", "--cin", "32", "--cout", "64", "--kernel", "1", "--size",
+                          "56", "--variants", "pointwise", "--memory"))
+
+
+@snippet("memory-g2.md")
+def _memory_g2() -> str:
+    rows = []
+    for groups, width in ((1, 128), (2, 180), (4, 256), (8, 360)):  # ShuffleNet V2, Table 2
+        c = compared(width, width, 1, 56, "--groups", str(groups), "--variants", "group",
+                     "--memory")["group"]
+        rows.append([groups, width, c["madds"], c["mac"], f"{c['madds'] / c['mac']:.1f}"])
+    return ("`mbcalc compare --cin C --cout C --kernel 1 --size 56 --groups G --variants group "
+            "--memory` (widths from ShuffleNet V2's Table 2, chosen to keep the FLOPs):\n\n"
+            + table(["g", "c1 = c2", "MAdds", "MAC", "MAdds/MAC"], rows))
+
+
+@snippet("memory-g4.md")
+def _memory_g4() -> str:
+    rows = []
+    for name in ("mobilenet_v2", "shufflenet_v2_x1_0", "resnet50"):
+        layers = data(name, "--memory")["layers"]
+        free = [x for x in layers if x["madds"] == 0]
+        total = sum(x["memory"]["mac"] for x in layers)
+        moved = sum(x["memory"]["mac"] for x in free)
+        rows.append([name, len(free), len(layers), moved, total, pct(moved, total)])
+    return ("`mbcalc MODEL --memory --format json`: rows with no MAdds (batch norm, activations, "
+            "adds, concat, shuffle, pooling) and the MAC they still cost:\n\n"
+            + table(["network", "rows with 0 MAdds", "rows", "their MAC", "total MAC",
+                     "share"], rows))
+
+
+@snippet("memory-sweep.md")
+def _memory_sweep() -> str:
+    return console(mbcalc("sweep", "shufflenet_v2_x1_0", "--alpha", "0.5,1,2", "--resolution",
+                          "64,224,512", "--memory", "--dtype", "float16"))
+
+
+@snippet("memory-solve.md")
+def _memory_solve() -> str:
+    return console(mbcalc("formula", "mobilenet_v2", "--solve-peak-memory", "1MB", "--dtype",
+                          "float16", "--schedule", "inverted_residual"))
+
+
+@snippet("memory-bound.md")
+def _memory_bound() -> str:
+    run = mbcalc("mobilenet_v2", "--memory", "--summary", "--device-peak", "1.2T",
+                 "--device-bandwidth", "25GB/s")
+    return console(run)
+
+
+def _memory_profile() -> tuple[Any, dict[str, list[int]]]:
+    from complexity.analysis.memory import SCHEDULES, analyse, profile, steps_of
+    from complexity.engine.walk import walk
+
+    memory = analyse(walk(_spec("mobilenet_v2", ())), "float16")
+    live = {}
+    for schedule in SCHEDULES:
+        steps = steps_of(memory.report, schedule)
+        values = profile(steps, memory.tensors)
+        live[schedule] = [next(v for st, v in zip(steps, values, strict=True)
+                               if st.first <= k < st.end) for k in range(len(memory.report.rows))]
+    return memory, live
+
+
+@snippet("memory-plot-data.md")
+def _memory_plot_data() -> str:
+    memory, live = _memory_profile()
+    rows, current = [], None
+    for k, row in enumerate(memory.report.rows):
+        block = row.name.split("/")[0]
+        if block != current:
+            rows.append([block, f"{row.output.h}×{row.output.w}", 0, 0])
+            current = block
+        rows[-1][2] = max(rows[-1][2], live["sequential"][k] * 2)
+        rows[-1][3] = max(rows[-1][3], live["inverted_residual"][k] * 2)
+    return ("The data behind the plot: the most live memory (bytes, float16) within each block "
+            "of `mbcalc mobilenet_v2 --memory --dtype float16 --plot FILE.png`:\n\n"
+            + table(["block", "map", "sequential", "inverted residual (§5.1)"], rows))
+
+
+def figures() -> None:
+    """Draw the docs' figures (needs matplotlib)."""
+    from complexity.render.plot import memory_plot
+
+    memory, _ = _memory_profile()
+    MEMORY_FIGURE.parent.mkdir(parents=True, exist_ok=True)
+    memory_plot(memory, MEMORY_FIGURE, force=True)
+
+
 # Reference --------------------------------------------------------------------------------
 
 
@@ -1633,6 +1794,7 @@ def main(argv: list[str] | None = None) -> int:
     for path, text in files.items():
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+    figures()
     print(f"{len(files) - 1} snippets and README.md up to date ({len(out_of_date)} rewritten)")
     return 0
 

@@ -11,3 +11,8 @@ D_K, K_h, K_w = Sym("D_K"), Sym("K_h"), Sym("K_w")
 M, N, g, m = Sym("M"), Sym("N"), Sym("g"), Sym("m")
 D_F, H_out, W_out = Sym("D_F"), Sym("H_out"), Sym("W_out")
 C, C_r = Sym("C"), Sym("C_r")
+
+c_1, c_2 = Sym("c_1"), Sym("c_2")
+"""Memory (ShuffleNet V2's notation): channels read and channels written by a layer."""
+h, w, h_1, w_1 = Sym("h"), Sym("w"), Sym("h_1"), Sym("w_1")
+"""The output map h×w, and the input map h_1×w_1 where it differs."""

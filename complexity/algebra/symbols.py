@@ -26,7 +26,18 @@ C = Symbol("C", positive=True, integer=True)
 C_r = Symbol("C_r", positive=True, integer=True)
 """Squeeze width of a squeeze-and-excite layer, C/r rounded by the family's rule."""
 
+c_1 = Symbol("c_1", positive=True, integer=True)
+"""Memory (ShuffleNet V2's notation): the channels a layer reads (all operands of an add)."""
+c_2 = Symbol("c_2", positive=True, integer=True)
+"""The channels a layer writes."""
+h = Symbol("h", positive=True, integer=True)
+w = Symbol("w", positive=True, integer=True)
+h_1 = Symbol("h_1", positive=True, integer=True)
+"""The input map's height where it differs from the output's (h)."""
+w_1 = Symbol("w_1", positive=True, integer=True)
+
 BY_NAME = {
-    s.name: s for s in (alpha, rho, D_K, K_h, K_w, M, N, D_F, H_out, W_out, g, m, C, C_r)
+    s.name: s for s in (alpha, rho, D_K, K_h, K_w, M, N, D_F, H_out, W_out, g, m, C, C_r,
+                        c_1, c_2, h, w, h_1, w_1)
 }
 """Every symbol by its name, for parsing formulas back (``sympify(text, locals=BY_NAME)``)."""

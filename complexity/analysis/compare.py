@@ -189,3 +189,25 @@ def formula_value(formula: Expr, problem: Problem) -> int:
     """A variant's formula evaluated at a problem (an integer where the variant applies)."""
     value = formula.xreplace({k: Integer(v) for k, v in problem.values().items()})
     return int(value)
+
+
+def data_movement(variant: Variant, problem: Problem) -> tuple[int, int]:
+    """A variant's MAC (elements read + written by its layers, ShuffleNet V2) and its peak
+    live memory under the sequential schedule (elements)."""
+    from complexity.analysis.memory import analyse
+
+    network = Network(name=variant.name, resolution=problem.size * problem.stride,
+                      in_channels=problem.cin, layers=variant.layers(problem))  # type: ignore[arg-type]
+    memory = analyse(walk(LoadedSpec(network, SourceMap(f"compare:{variant.name}"))))
+    return memory.mac, memory.peaks["sequential"].elements
+
+
+def g1_pairs(problem: Problem, most: int = 6) -> list[tuple[int, int, int]]:
+    """ShuffleNet V2's guideline G1 on this problem's 1×1 conv: every split c1·c2 = M·N (so the
+    same MAdds h·w·c1·c2), the most equal first, with its MAC h·w·(c1 + c2) + c1·c2."""
+    product_ = problem.cin * problem.cout
+    hw = problem.size * problem.size
+    pairs = [(c1, product_ // c1) for c1 in range(1, math.isqrt(product_) + 1)
+             if product_ % c1 == 0]
+    pairs.sort(key=lambda p: p[1] / p[0])
+    return [(c1, c2, hw * (c1 + c2) + c1 * c2) for c1, c2 in pairs[:most]]

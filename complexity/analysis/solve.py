@@ -17,7 +17,7 @@ from complexity.errors import MbcalcError
 from complexity.language.layers import Convention
 from complexity.language.specfile import LoadedSpec
 
-Metric = Literal["params", "madds"]
+Metric = Literal["params", "madds", "peak_memory"]
 ALPHA_STEP = Fraction(1, 1000)
 MAX_ALPHA = Fraction(16)
 
@@ -29,6 +29,9 @@ class Solution:
     budget: int
     metric: Metric
     report: Report
+    value: int | None = None
+    """The measured value at the answer, where it is not one of the report's totals (peak
+    memory, in bytes)."""
 
 
 def _bisect(holds: Callable[[int], bool], low: int, high: int) -> int:
@@ -66,7 +69,20 @@ class _Walks:
         return result
 
 
-def _largest(walks: _Walks, metric: Metric, budget: int, start: int, limit: int) -> int | None:
+Measure = Callable[[Report], int]
+"""What a budget limits, measured on a walk (a total, or peak memory in bytes)."""
+
+
+def _measure(metric: Metric, measure: Measure | None) -> Measure:
+    if measure is not None:
+        return measure
+    if metric == "peak_memory":
+        raise MbcalcError("peak memory needs a measure (analysis.memory)")
+    return lambda report: int(getattr(report, metric))
+
+
+def _largest(walks: _Walks, metric: Metric, budget: int, start: int, limit: int,
+             measure: Measure | None = None) -> int | None:
     """The largest k in [1, limit] whose count fits ``budget``: from the smallest k the network
     can be built at, up by doubling from ``start``, then by bisection."""
     if walks.valid(1):
@@ -79,8 +95,10 @@ def _largest(walks: _Walks, metric: Metric, budget: int, start: int, limit: int)
             high *= 2
         first = _bisect(lambda k: not walks.valid(k), high // 2, high) + 1
 
+    value = _measure(metric, measure)
+
     def fits(k: int) -> bool:
-        return bool(getattr(walks.at(k), metric) <= budget)
+        return value(walks.at(k)) <= budget
 
     if not fits(first):
         return None
@@ -91,18 +109,21 @@ def _largest(walks: _Walks, metric: Metric, budget: int, start: int, limit: int)
 
 
 def solve_alpha(spec: LoadedSpec, metric: Metric, budget: int, rho: Fraction | None = None,
-                resolution: int | None = None, convention: Convention = "paper") -> Solution:
+                resolution: int | None = None, convention: Convention = "paper",
+                measure: Measure | None = None) -> Solution:
     """The largest α (a multiple of 1/1000) whose exact count fits ``budget``."""
     walks = _Walks(lambda k: walk(spec, k * ALPHA_STEP, rho, resolution, convention,
                                   closed=False))
-    best = _largest(walks, metric, budget, 1000, int(MAX_ALPHA / ALPHA_STEP))
+    best = _largest(walks, metric, budget, 1000, int(MAX_ALPHA / ALPHA_STEP), measure)
     if best is None:
         raise MbcalcError(f"no alpha ≥ {ALPHA_STEP} fits {metric} ≤ {budget:,}")
-    return Solution(budget, metric, walk(spec, best * ALPHA_STEP, rho, resolution, convention))
+    report = walk(spec, best * ALPHA_STEP, rho, resolution, convention)
+    return Solution(budget, metric, report, measure(report) if measure else None)
 
 
 def solve_resolution(spec: LoadedSpec, metric: Metric, budget: int, alpha: Fraction,
-                     convention: Convention = "paper") -> Solution:
+                     convention: Convention = "paper",
+                     measure: Measure | None = None) -> Solution:
     """The largest input resolution (ρ = resolution / base) whose exact count fits ``budget``."""
     base = spec.network.resolution
     walks = _Walks(lambda r: walk(spec, alpha, resolution=r, convention=convention,
@@ -110,7 +131,8 @@ def solve_resolution(spec: LoadedSpec, metric: Metric, budget: int, alpha: Fract
     if metric == "params" and walks.at(base).params == walks.at(2 * base).params:
         raise MbcalcError("this network's params do not depend on ρ: solve for α instead "
                           "(leave out --alpha)")
-    best = _largest(walks, metric, budget, base, 64 * base)
+    best = _largest(walks, metric, budget, base, 64 * base, measure)
     if best is None:
         raise MbcalcError(f"no resolution fits {metric} ≤ {budget:,} at alpha={float(alpha)}")
-    return Solution(budget, metric, walk(spec, alpha, resolution=best, convention=convention))
+    report = walk(spec, alpha, resolution=best, convention=convention)
+    return Solution(budget, metric, report, measure(report) if measure else None)

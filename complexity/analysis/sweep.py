@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -47,12 +48,18 @@ def parse_values(option: str, text: str) -> list[Fraction]:
 
 def sweep(spec: LoadedSpec, alphas: list[Fraction], rhos: list[Fraction] | None = None,
           resolutions: list[int] | None = None, convention: Convention = "paper",
-          compiled: bool = True) -> list[Point]:
+          compiled: bool = True,
+          walk_at: Callable[[Fraction, int], Report] | None = None) -> list[Point]:
     """Totals over the grid α × ρ (or α × resolution), α varying slowest.
 
     ``compiled`` walks the network once per α and once per resolution instead of once per
     point, and combines them exactly (see ``_combine``); the result is the same integers.
+    ``walk_at(α, resolution)`` replaces the walk (a memo another analysis shares).
     """
+    if walk_at is None:
+        def walk_at(alpha: Fraction, size: int) -> Report:
+            return walk(spec, alpha, None, size, convention, closed=False)
+
     base = spec.network.resolution
     sizes = resolutions or [input_resolution(base, rho, None) for rho in rhos or [None]]
     columns = [(Fraction(r, base) if resolutions else rho, r)
@@ -60,9 +67,8 @@ def sweep(spec: LoadedSpec, alphas: list[Fraction], rhos: list[Fraction] | None 
     if len(alphas) * len(columns) > MAX_POINTS:
         raise MbcalcError(f"a sweep is at most {MAX_POINTS:,} points")
     if compiled and len(alphas) * len(columns) > 1:
-        return _combine(spec, alphas, columns, convention)
-    return [_point(walk(spec, alpha, None, r, convention, closed=False), alpha, rho)
-            for alpha in alphas for rho, r in columns]
+        return _combine(spec, alphas, columns, walk_at)
+    return [_point(walk_at(alpha, r), alpha, rho) for alpha in alphas for rho, r in columns]
 
 
 def _point(report: Report, alpha: Fraction, rho: Fraction | None) -> Point:
@@ -79,7 +85,7 @@ def _spatial(row: Row) -> int:
 
 
 def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fraction | None, int]],
-             convention: Convention) -> list[Point]:
+             walk_at: Callable[[Fraction, int], Report]) -> list[Point]:
     """Every layer's MAdds is (channel part, from α) × (spatial part, from the resolution), and
     its params come from α alone: so one walk per α (at the first resolution) and one per
     resolution (at α = 1) give every point. Where that does not hold for a network or an α —
@@ -89,7 +95,7 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
 
     def rows(alpha: Fraction, resolution: int) -> dict[str, Row] | None:
         try:
-            report = walk(spec, alpha, None, resolution, convention, closed=False)
+            report = walk_at(alpha, resolution)
         except MbcalcError:
             return None
         costly = [row for row in report.rows if row.params or row.madds]
@@ -124,8 +130,7 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
         for (rho, resolution), shown in zip(columns, rhos_shown, strict=True):
             factors = spatial[resolution]
             if not usable or factors is None:
-                points.append(_point(walk(spec, alpha, None, resolution, convention,
-                                          closed=False), alpha, rho))
+                points.append(_point(walk_at(alpha, resolution), alpha, rho))
                 continue
             madds = sum(w * factors[k] for w, k in weights)
             points.append(Point(alpha, shown, resolution, params, madds))

@@ -31,6 +31,18 @@ class ConventionChoice(StrEnum):
     keras = "keras"
 
 
+class DType(StrEnum):
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+    int8 = "int8"
+
+
+class ScheduleChoice(StrEnum):
+    sequential = "sequential"
+    inverted_residual = "inverted_residual"
+
+
 class Framework(StrEnum):
     torch = "torch"
     keras = "keras"

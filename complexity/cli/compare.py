@@ -38,6 +38,9 @@ def compare(
     variants: Annotated[
         str | None, typer.Option(help="Comma-separated subset, e.g. standard,depthwise_separable.")
     ] = None,
+    memory: Annotated[bool, typer.Option(
+        "--memory", help="Also each variant's MAC and peak live memory (ShuffleNet V2's G1).")
+    ] = False,
     fmt: Fmt = Format.table,
     output: Output = None,
     force: Force = False,
@@ -52,11 +55,23 @@ def compare(
                      positive("alpha", alpha) or Fraction(1), positive("rho", rho) or Fraction(1))
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     results = run_compare(problem, names)
+    movement = None
+    if memory:
+        from complexity.analysis.compare import data_movement
+
+        movement = [data_movement(c.variant, problem) for c in results]
     if fmt is Format.json:
         data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
                  "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
                  "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
                 for c in results]
+        for item, moved in zip(data, movement or [], strict=False):
+            item["mac"], item["peak_memory"] = moved
         deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
         return
-    deliver(fmt, output, force, tables=[compare_table(results, problem)])
+    tables = [compare_table(results, problem)]
+    if movement is not None:
+        from complexity.render.comparisons import memory_compare_table
+
+        tables.append(memory_compare_table(results, problem, movement))
+    deliver(fmt, output, force, tables=tables)

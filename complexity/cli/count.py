@@ -11,6 +11,7 @@ from complexity.cli.app import (
     Conv,
     ConventionChoice,
     Debug,
+    DType,
     Fmt,
     Force,
     Model,
@@ -41,6 +42,14 @@ def count(
         bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2).")
     ] = False,
     flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
+    memory: Annotated[bool, typer.Option(
+        "--memory", help="Memory view: activation and weight bytes, MAC, peak live memory.")
+    ] = False,
+    dtype: Annotated[DType, typer.Option(help="Precision of --memory's bytes.")] = DType.float32,
+    device_peak: Annotated[str | None, typer.Option(
+        help="Roofline bound (implies --memory): peak MAdds per second, e.g. 1.2T.")] = None,
+    device_bandwidth: Annotated[str | None, typer.Option(
+        help="Roofline bound: memory bandwidth, e.g. 25GB/s.")] = None,
     plot: Plot = None,
     output: Output = None,
     force: Force = False,
@@ -51,6 +60,12 @@ def count(
     from complexity.render import tables
 
     report = walk_at(spec_of(model, sets), alpha, rho, resolution, convention.value)
+    if memory or device_peak is not None or device_bandwidth is not None:
+        from complexity.cli.memory import memory_view
+
+        memory_view(report, dtype.value, device_peak, device_bandwidth, fmt, output, force,
+                    summary, plot, by_kind)
+        return
     if plot is not None:
         from complexity.render.plot import model_plot
 

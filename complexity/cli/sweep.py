@@ -12,11 +12,13 @@ from complexity.cli.app import (
     Conv,
     ConventionChoice,
     Debug,
+    DType,
     Fmt,
     Force,
     Model,
     Output,
     Plot,
+    ScheduleChoice,
     Sets,
     app,
     spec_of,
@@ -36,6 +38,13 @@ def sweep(
         str | None, typer.Option(help="Resolutions instead of --rho: 224,192,160,128.")
     ] = None,
     convention: Conv = ConventionChoice.paper,
+    memory: Annotated[bool, typer.Option(
+        "--memory", help="Also peak live memory at each point (and plot it against MAdds).")
+    ] = False,
+    dtype: Annotated[DType, typer.Option(help="Precision of --memory's bytes.")] = DType.float32,
+    schedule: Annotated[ScheduleChoice, typer.Option(
+        help="--memory's schedule: sequential, or inverted_residual (MobileNetV2 §5.1).")
+    ] = ScheduleChoice.sequential,
     fmt: Fmt = Format.table,
     plot: Plot = None,
     output: Output = None,
@@ -57,6 +66,22 @@ def sweep(
             raise MbcalcError(f"--resolution values must be whole numbers, got {resolution!r}")
         sizes = [int(v) for v in values]
     spec = spec_of(model, sets)
+    if memory:
+        import gc
+
+        from complexity.cli.memory import sweep_memory, walk_memo
+
+        walk_at = walk_memo(spec, convention.value)
+        gc.disable()  # the walks kept for both analyses hold many objects, none cyclic garbage
+        try:
+            points = run_sweep(spec, parse_values("alpha", alpha),
+                               parse_values("rho", rho) if rho is not None else None, sizes,
+                               convention.value, walk_at=walk_at)
+            sweep_memory(spec, points, walk_at, dtype.value, schedule.value, fmt, plot, output,
+                         force, convention.value)
+        finally:
+            gc.enable()
+        return
     points = run_sweep(spec, parse_values("alpha", alpha),
                        parse_values("rho", rho) if rho is not None else None, sizes,
                        convention.value)

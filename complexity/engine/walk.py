@@ -11,7 +11,7 @@ import copy
 import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -102,6 +102,10 @@ class Row:
     madds_closed: Poly
     layer: Primitive | None = None
     """The primitive this row costs; None for the rows a container adds (add, concat)."""
+    input_closed: Shape | None = None
+    """The input in the closed-form walk (channels in α, sizes at the base resolution)."""
+    output_closed: Shape | None = None
+    """The output in the closed-form walk; None for both when the walk skipped it."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ class Report:
     params_closed: Poly
     """Total params as a polynomial in α and ρ without rounding."""
     madds_closed: Poly
+    reads: list[tuple[int, ...]] = field(default_factory=list, repr=False)
+    """Per row, the tensors it reads: 0 is the network's input, k the output of row k (1-based);
+    an add reads its two operands, a concat every branch's output (for memory lifetimes)."""
+    spans: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
+    """Each block walked: its kind, its first row and the row after its last (0-based)."""
 
 
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
@@ -172,6 +181,8 @@ def walk(
         madds=sum(r.madds for r in rows),
         params_closed=_sum(r.params_closed for r in rows) if closed else ZERO,
         madds_closed=_sum(r.madds_closed for r in rows) if closed else ZERO,
+        reads=walker.reads,
+        spans=walker.spans,
     )
 
 
@@ -213,6 +224,12 @@ class Walker:
         self.last = ""
         self.costed: dict[tuple[Any, ...], tuple[Row, Shape]] = {}
         """Rows by (layer, input, origins): identical repeated layers are costed once."""
+        self.reads: list[tuple[int, ...]] = []
+        """The tensors each row reads (Report.reads)."""
+        self.tensor = 0
+        """The tensor the walk's current path holds: 0 the input, k the output of row k."""
+        self.spans: list[tuple[str, int, int]] = []
+        """The blocks walked (Report.spans)."""
 
     def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
         where = replace(self.spec.source.locate(path, problem.field), layer=name)
@@ -236,12 +253,17 @@ class Walker:
             return self.concat(item, x, xs, scope.inner((*path, "branches"), item.name), path)
         if isinstance(item, Side):
             if item.enabled:
+                held = self.tensor
                 self.sequence(item.layers, x, xs, scope.inner((*path, "layers"), item.name))
+                self.tensor = held
             return x, xs
         if isinstance(item, Primitive):
             return self.primitive(item, x, xs, scope, path)
         inner = scope.inner(path, item.name)
-        return self.sequence(expansion(item), x, xs, replace(inner, path=path))
+        first = len(self.rows)
+        out = self.sequence(expansion(item), x, xs, replace(inner, path=path))
+        self.spans.append((item.kind, first, len(self.rows)))
+        return out
 
     def primitive(self, layer: Primitive, x: Shape, xs: Shape, scope: Scope,
                   path: Path_) -> Pair:
@@ -267,6 +289,8 @@ class Walker:
         named = copy.copy(row)  # cheaper than dataclasses.replace, which re-runs __init__
         object.__setattr__(named, "name", name)
         self.rows.append(named)
+        self.reads.append((self.tensor,))
+        self.tensor = len(self.rows)
         return row.output, ys
 
     def cost(self, layer: Primitive, x: Shape, xs: Shape) -> tuple[Row, Shape]:
@@ -295,32 +319,42 @@ class Walker:
             params_closed=params_closed,
             madds_closed=madds_closed,
             layer=layer,
+            input_closed=xs if self.with_closed else None,
+            output_closed=ys if self.with_closed else None,
         )
         return row, ys
 
-    def merge_row(self, kind: str, scope: Scope, x: Shape, y: Shape) -> None:
+    def merge_row(self, kind: str, scope: Scope, x: Shape, y: Shape,
+                  reads: tuple[int, ...] = (), ys: Shape | None = None) -> None:
         self.rows.append(Row(
             name=scope.name(kind) if scope.prefix else f"{self.last}/{kind}",
             kind=kind, category="Other", input=x, output=y,
             params_formula=NO_COST, madds_formula=NO_COST, values=Values(), params=0, madds=0,
             params_closed=ZERO, madds_closed=ZERO,
+            output_closed=ys if self.with_closed else None,
         ))
+        self.reads.append(reads)
+        self.tensor = len(self.rows)
 
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
+        entry = self.tensor
         y, ys = self.sequence(block.layers, x, xs, scope)
+        body = self.tensor
         if block.when == "shapes_match" and y != x:
             return y, ys
-        sx, sxs = x, xs
+        sx, sxs, short = x, xs, entry
         if block.shortcut and (block.when != "project_if_needed" or y != x):
             self.last = scope.name("shortcut") if scope.prefix else f"{self.last}/shortcut"
+            self.tensor = entry
             sx, sxs = self.sequence(block.shortcut, x, xs,
                                     replace(scope, path=(*path, "shortcut")))
+            short = self.tensor
         if sx != y:
             raise self.fail(LayerProblem(
                 "layers", f"residual add: layers give {_text(y)} but the shortcut gives "
                 f"{_text(sx)}" + ("" if block.shortcut else "; add a projection (shortcut)"),
             ), path, scope.prefix or self.last)
-        self.merge_row("add", scope, x, y)
+        self.merge_row("add", scope, x, y, (body, short), ys)
         return y, ys
 
     def concat(self, block: Concat, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
@@ -334,13 +368,16 @@ class Walker:
             bx = x.resized(int(x.c) // count, x.h, x.w)
             bxs = xs.resized(xs.c / count, xs.h, xs.w) if self.with_closed else bx
         outs: list[Pair] = []
+        entry, ends = self.tensor, []
         outer = self.exact, self.closed
         self.exact = replace(self.exact, origin=int(bx.c))
         if self.with_closed:
             self.closed = replace(self.closed, origin=bxs.c)
         for j, branch in enumerate(block.branches):
             self.last = scope.name(f"branch{j + 1}") if scope.prefix else f"branch{j + 1}"
+            self.tensor = entry
             outs.append(self.sequence(branch, bx, bxs, replace(scope, path=(*path, "branches", j))))
+            ends.append(self.tensor)
         self.exact, self.closed = outer
         first = outs[0][0]
         for j, (y, _) in enumerate(outs[1:], 2):
@@ -351,7 +388,7 @@ class Walker:
         y = first.resized(sum(int(o[0].c) for o in outs), first.h, first.w)
         ys = (outs[0][1].resized(_sum(o[1].c for o in outs), outs[0][1].h, outs[0][1].w)
               if self.with_closed else y)
-        self.merge_row("concat", scope, x, y)
+        self.merge_row("concat", scope, x, y, tuple(ends), ys)
         return y, ys
 
 

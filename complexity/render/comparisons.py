@@ -27,6 +27,34 @@ def compare_table(results: list[Costed], problem: Problem) -> Table:
                  rows=rows, notes=notes)
 
 
+def memory_compare_table(results: list[Costed], problem: Problem,
+                         movement: list[tuple[int, int]]) -> Table:
+    """Each variant's MAC beside its MAdds (ShuffleNet V2: FLOPs are not speed), and guideline
+    G1 on the problem's 1×1 conv."""
+    from complexity.analysis.compare import g1_pairs
+
+    p = problem
+    rows: list[list[Cell]] = [
+        [c.variant.name, c.madds, mac, f"{c.madds / mac:.2f}", peak]
+        for c, (mac, peak) in zip(results, movement, strict=True)
+    ]
+    hw, b = p.size * p.size, p.size * p.size * p.cin * p.cout
+    bound = 2 * (hw * b) ** 0.5 + b / hw
+    pairs = "; ".join(f"{c1}→{c2}: {mac:,}" for c1, c2, mac in g1_pairs(p))
+    notes = [
+        "MAC: elements read + written (inputs, weights, outputs), ShuffleNet V2 §2. "
+        "Peak: live activation elements, sequential schedule.",
+        f"G1 (ShuffleNet V2): a 1×1 conv with B = h·w·c1·c2 = {b:,} MAdds moves MAC ≥ "
+        f"2·√(h·w·B) + B/(h·w) = {bound:,.0f}, reached only at c1 = c2 = √(M·N) = "
+        f"{(p.cin * p.cout) ** 0.5:.2f}. Every split of M·N = {p.cin * p.cout:,} at "
+        f"{p.size}×{p.size}, same MAdds, MAC: {pairs}",
+    ]
+    return Table(title=f"M = {p.cin} → N = {p.cout}, D_K = {p.kernel}, D_F = {p.size} — "
+                       "data movement", columns=["variant", "MAdds", "MAC", "MAdds/MAC",
+                                                 "peak live"],
+                 rows=rows, notes=notes)
+
+
 def verify_table(check: Verification, title: str) -> Table:
     """A spec beside a real model, layer by layer; mismatches marked ✗."""
     def counts(m: Measured | None) -> list[Cell]:

@@ -43,6 +43,10 @@ def formula_table(report: Report, solution: Solution | None = None) -> Table:
 def solution_text(solution: Solution) -> str:
     """'largest α = 0.731 (ρ = 1, 224×224): MAdds 299,… ≤ 300,000,000; params …'."""
     r = solution.report
+    if solution.value is not None:
+        return (f"Budget peak live memory ≤ {solution.budget:,} bytes: largest α = "
+                f"{decimal(r.alpha)}, ρ = {decimal(r.rho)} ({r.resolution}×{r.resolution}) — "
+                f"peak {solution.value:,} bytes; params {r.params:,}, MAdds {r.madds:,}")
     return (f"Budget {solution.metric} ≤ {solution.budget:,}: largest α = {decimal(r.alpha)}, "
             f"ρ = {decimal(r.rho)} ({r.resolution}×{r.resolution}) — exact params {r.params:,} "
             f"({megabytes(r.params)}), MAdds {r.madds:,}")

@@ -1,0 +1,116 @@
+"""``count --memory``: the memory view of a report, in every output format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from complexity.cli.delivery import Format, deliver
+from complexity.errors import MbcalcError
+
+
+def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwidth: str | None,
+                fmt: Format, output: Path | None, force: bool, summary: bool,
+                plot: Path | None, by_kind: bool = False) -> None:
+    """Analyse ``report``'s memory at ``dtype`` and deliver it (with a roofline bound when both
+    device options are given)."""
+    from complexity.analysis.memory import analyse, bounds, parse_rate
+    from complexity.render import memory as view
+
+    if (device_peak is None) != (device_bandwidth is None):
+        raise MbcalcError("the roofline bound needs both --device-peak and --device-bandwidth")
+    analysed = analyse(report, dtype)
+    bound, rates = None, (0.0, 0.0)
+    if device_peak is not None and device_bandwidth is not None:
+        peak = parse_rate("device-peak", device_peak, "")
+        bandwidth = parse_rate("device-bandwidth", device_bandwidth, "B")
+        bound, rates = bounds(analysed, peak, bandwidth), (float(peak), float(bandwidth))
+    if plot is not None:
+        from complexity.render.plot import memory_plot
+
+        memory_plot(analysed, plot, force)
+    if fmt is Format.json:
+        import json
+
+        from complexity.render.jsonout import report_dict
+
+        data = report_dict(report, by_kind)
+        for layer, extra in zip(data["layers"], view.layer_dicts(analysed, bound), strict=True):
+            layer["memory"] = extra
+        data["memory"] = view.memory_dict(analysed, bound)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        deliver(fmt, output, force, text=text)
+        return
+    tables = [] if summary else [view.memory_table(analysed, bound)]
+    if summary:
+        tables.append(view.memory_summary(analysed, bound))
+    tables.append(view.resolution_table(analysed))
+    if bound is not None and not summary:
+        tables.append(view.bound_table(analysed, bound, *rates))
+    if by_kind:
+        from complexity.render.tables import kind_table
+
+        tables.append(kind_table(report))
+    deliver(fmt, output, force, tables=tables)
+
+
+def walk_memo(spec: Any, convention: str) -> Callable[[Fraction, int], Any]:
+    """Walks of ``spec`` by (α, resolution), each made once (the sweep and the peaks share
+    them); a walk that fails fails again each time it is asked for."""
+    from complexity.engine.walk import walk
+
+    done: dict[tuple[Fraction, int], Any] = {}
+
+    def at(alpha: Fraction, size: int) -> Any:
+        key = (alpha, size)
+        if key not in done:
+            try:
+                done[key] = walk(spec, alpha, None, size, convention,  # type: ignore[arg-type]
+                                 closed=False)
+            except MbcalcError as exc:
+                done[key] = exc
+        result = done[key]
+        if isinstance(result, MbcalcError):
+            raise result
+        return result
+
+    return at
+
+
+def sweep_memory(spec: Any, points: list[Any], walk_at: Callable[[Fraction, int], Any],
+                 dtype: str, schedule: str, fmt: Format, plot: Path | None,
+                 output: Path | None, force: bool, convention: str) -> None:
+    """``sweep --memory``: each point's peak live memory and the layer that holds it."""
+    import functools
+    import json
+
+    from complexity.analysis.memory import bytes_per, holder_changes, peak_grid
+    from complexity.render.memory import sweep_memory_table
+
+    per = bytes_per(dtype)
+    alphas = list(dict.fromkeys(p.alpha for p in points))
+    sizes = [p.resolution for p in points[: len(points) // len(alphas)]]
+    peaks = peak_grid(walk_at, alphas, sizes, schedule)  # type: ignore[arg-type]
+    model = spec.network.name
+    if plot is not None:
+        from complexity.render.plot import sweep_memory_plot
+
+        sweep_memory_plot(model, points, peaks, per, plot, force)
+    labels = [f"α = {float(p.alpha):g}, {p.resolution}×{p.resolution}" for p in points]
+    changes = holder_changes(peaks, labels)
+    if fmt is Format.json:
+        as_float = functools.lru_cache(maxsize=None)(float)
+        data = {
+            "schedule": schedule, "dtype": dtype, "bytes_per_element": per,
+            "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
+                        "resolution": p.resolution, "params": p.params, "madds": p.madds,
+                        "peak_memory": q.elements, "peak_memory_bytes": q.elements * per,
+                        "peak_at": q.step} for p, q in zip(points, peaks, strict=True)],
+            "peak_holder_changes": changes,
+        }
+        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        return
+    deliver(fmt, output, force, tables=[sweep_memory_table(model, convention, points, peaks,
+                                                           dtype, schedule, changes)])
