@@ -51,13 +51,18 @@ def test_no_partial_file_when_writing_fails(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "out.txt"
 
-    def broken_replace(src: str, dst: str) -> None:
+    def broken(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("os.replace", broken_replace)
+    monkeypatch.setattr("os.link", broken)  # a new file is linked into place
     with pytest.raises(MbcalcError, match="No space left"):
         write_atomically(target, "data")
     assert list(tmp_path.iterdir()) == []
+    target.write_text("old")
+    monkeypatch.setattr("os.replace", broken)  # an existing one is replaced
+    with pytest.raises(MbcalcError, match="No space left"):
+        write_atomically(target, "data", force=True)
+    assert list(tmp_path.iterdir()) == [target] and target.read_text() == "old"
 
 
 def test_missing_folder_and_directory_target(tmp_path: Path) -> None:

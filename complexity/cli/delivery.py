@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import io
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from complexity.errors import MbcalcError, printable
 from complexity.render.tables import Table
 
 FILE_WIDTH = 120
 """Width of terminal tables written to a file."""
+MAX_TABLE_ROWS = 20_000
+"""Rows a drawn (``--format table``) table may have: drawing holds every cell several times over
+(about 4 GB for 10⁶ rows); the text formats stream through far less."""
 
 
 class Format(StrEnum):
@@ -42,14 +48,32 @@ def render(tables: list[Table], fmt: Format, width: int = FILE_WIDTH, color: boo
     return "\n".join(write(t) for t in tables)
 
 
+def safe(table: Table) -> Table:
+    """``table`` with control characters in its text escaped (a spec's layer names may hold ESC
+    or OSC sequences that would retitle or clear a terminal)."""
+    def clean(cell: Any) -> Any:
+        return printable(cell) if isinstance(cell, str) else cell
+
+    return replace(table, title=printable(table.title), columns=[clean(c) for c in table.columns],
+                   rows=[[clean(c) for c in row] for row in table.rows],
+                   notes=[printable(n) for n in table.notes],
+                   totals=None if table.totals is None else [clean(c) for c in table.totals])
+
+
 def deliver(fmt: Format, output: Path | None, force: bool, tables: list[Table] | None = None,
             text: str | None = None) -> None:
-    """Print to the terminal, or write atomically to ``output``."""
+    """Print to the terminal, or write atomically to ``output`` (``-``: standard output)."""
+    tables = [safe(t) for t in tables or []]
+    rows = sum(len(t.rows) for t in tables)
+    if text is None and fmt is Format.table and rows > MAX_TABLE_ROWS:
+        raise MbcalcError(f"{rows:,} rows are too many to draw as a table (at most "
+                          f"{MAX_TABLE_ROWS:,}); use --format csv, json or markdown")
     if output is not None:
         from complexity.output import write_atomically
 
-        write_atomically(output, text if text is not None else render(tables or [], fmt), force)
-        print(f"wrote {output}", file=sys.stderr)
+        write_atomically(output, text if text is not None else render(tables, fmt), force)
+        if str(output) != "-":
+            print(f"wrote {printable(str(output))}", file=sys.stderr)
         return
     if text is None and fmt is Format.table:
         from rich.console import Console
