@@ -14,9 +14,11 @@ from complexity.render.tables import Table
 
 FILE_WIDTH = 120
 """Width of terminal tables written to a file."""
-MAX_TABLE_ROWS = 20_000
-"""Rows a drawn (``--format table``) table may have: drawing holds every cell several times over
-(about 4 GB for 10⁶ rows); the text formats stream through far less."""
+MAX_TABLE_ROWS = 5_000
+"""Rows a drawn (``--format table``) table may have: drawing is slow (about 2 ms a row) and holds
+every cell several times over (4 GB for 10⁶ rows); the text formats need far less."""
+MAX_SWEEP_TABLE = 1_000
+"""Points a sweep draws as a table (a sweep's rows are checked before any point is computed)."""
 
 
 class Format(StrEnum):

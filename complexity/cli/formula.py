@@ -53,11 +53,14 @@ def formula(
     from complexity.engine.walk import walk
     from complexity.render.sweeps import formula_latex, formula_table
 
+    if solve_madds is not None and solve_params is not None:
+        raise MbcalcError("give --solve-madds or --solve-params, not both")
+    if solve_madds is None and solve_params is None:  # checked as count checks them
+        positive("alpha", alpha)
+        one_resolution(rho, resolution)
     spec = spec_of(model, sets)
     report = walk(spec, convention=convention.value)  # type: ignore[arg-type]
     solution = None
-    if solve_madds is not None and solve_params is not None:
-        raise MbcalcError("give --solve-madds or --solve-params, not both")
     if solve_madds is not None or solve_params is not None:
         metric, limit = (("madds", budget("solve-madds", solve_madds)) if solve_madds is not None
                          else ("params", budget("solve-params", solve_params or "")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import os
 import sys
@@ -88,7 +89,5 @@ def silence_stdout() -> None:
         fd = sys.stdout.fileno()
     except (OSError, AttributeError, ValueError):
         return
-    try:
+    with contextlib.suppress(OSError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
-    except OSError:
-        pass
