@@ -64,6 +64,8 @@ def write_atomically(path: Path | str, data: str | bytes, force: bool = False) -
     if str(path) in _STREAMS:
         _to_fd(path, _STREAMS[str(path)], raw)
         return
+    if "\0" in str(path):
+        raise _fail(path, "a file name cannot hold a NUL byte")
     path = Path(path)
     if not path.name or path.name in (".", ".."):
         raise _fail(path, "is a directory, not a file name")

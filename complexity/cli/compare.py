@@ -56,13 +56,14 @@ def compare(
                      positive("alpha", alpha) or Fraction(1), positive("rho", rho) or Fraction(1))
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants is not None else None
     results = run_compare(problem, names)
-    for name, why in skipped(problem, names):  # never dropped silently
-        typer.echo(f"note: variant {name} left out: {why}", err=True)
+    left_out = skipped(problem, names)
     if fmt is Format.json:
         data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
                  "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
                  "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
                 for c in results]
         deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
-        return
-    deliver(fmt, output, force, tables=[compare_table(results, problem)])
+    else:
+        deliver(fmt, output, force, tables=[compare_table(results, problem)])
+    for name, why in left_out:  # never dropped silently
+        typer.echo(f"note: variant {name} left out: {why}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 from dataclasses import replace
 from enum import StrEnum
@@ -50,6 +51,11 @@ def render(tables: list[Table], fmt: Format, width: int = FILE_WIDTH, color: boo
     return "\n".join(write(t) for t in tables)
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on: DEL, C1 controls (8-bit
+CSI), line separators, bidirectional overrides. Escaped as \\uXXXX, the JSON means the same."""
+
+
 def safe(table: Table) -> Table:
     """``table`` with control characters in its text escaped (a spec's layer names may hold ESC
     or OSC sequences that would retitle or clear a terminal)."""
@@ -66,6 +72,8 @@ def deliver(fmt: Format, output: Path | None, force: bool, tables: list[Table] |
             text: str | None = None) -> None:
     """Print to the terminal, or write atomically to ``output`` (``-``: standard output)."""
     tables = [safe(t) for t in tables or []]
+    if text is not None and fmt is Format.json:
+        text = _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     rows = sum(len(t.rows) for t in tables)
     if text is None and fmt is Format.table and rows > MAX_TABLE_ROWS:
         raise MbcalcError(f"{rows:,} rows are too many to draw as a table (at most "

@@ -72,6 +72,8 @@ def read_text(path: Path) -> str:
     is read (a FIFO or a device is refused without blocking: checked before opening, opened
     non-blocking and checked again on the open file), and at most MAX_BYTES of it."""
     where = Location(str(path))
+    if "\0" in str(path):
+        raise SpecError("a file name cannot hold a NUL byte", where)
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -202,10 +204,17 @@ def _scalar(node: yaml.Node, loader: Any, file: str | None) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise SpecError("keys must be plain names", Location(file, node.start_mark.line + 1))
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise SpecError(f"unsupported YAML: {exc.problem}",
                         Location(file, node.start_mark.line + 1)) from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise SpecError(f"a number of {len(node.value):,} characters; far beyond any limit",
+                        Location(file, node.start_mark.line + 1)) from None
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise SpecError(f"unsupported YAML value {node.tag} (a spec holds numbers, words, "
+                        "true/false, lists and mappings)", Location(file, node.start_mark.line + 1))
+    return value
 
 
 def load_spec(text: str, file: str | None = None,
