@@ -114,8 +114,7 @@ Rho = Annotated[str | None, typer.Option(help="Resolution multiplier ρ: input r
 Resolution = Annotated[int | None, typer.Option(help="Input resolution, instead of --rho.")]
 Conv = Annotated[ConventionChoice, typer.Option(help="What params count (docs/conventions.md).")]
 Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
-Output = Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal "
-                                                "(- for standard output).")]
+Output = Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")]
 Force = Annotated[bool, typer.Option(help="Let --output and --plot overwrite a file.")]
 Plot = Annotated[Path | None, typer.Option(help="Also draw a picture: FILE.png or FILE.svg "
                                                 "(needs the plot extra, matplotlib).")]
