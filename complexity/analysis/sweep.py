@@ -11,8 +11,8 @@ from complexity.language.layers import Convention
 from complexity.language.numbers import MAX_MULTIPLIER, MIN_MULTIPLIER, exact
 from complexity.language.specfile import LoadedSpec
 
-MAX_POINTS = 100_000
-"""Points a sweep may have: 10⁵ take a few seconds and under 200 MB in any format; 10⁶ would take
+MAX_POINTS = 50_000
+"""Points a sweep may have: 5·10⁴ take under 5 s of CPU and 100 MB in any format; 10⁶ would take
 a minute and over a gigabyte (refused up front, before a value is built)."""
 
 
