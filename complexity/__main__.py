@@ -4,6 +4,8 @@ import os
 import sys
 
 from complexity.cli import main
+from complexity.cli.streams import silence_stdout, write_failure
+from complexity.errors import MbcalcError
 
 
 def run() -> None:
@@ -14,6 +16,13 @@ def run() -> None:
     except BrokenPipeError:  # `mbcalc … | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
+    except (OSError, MbcalcError) as exc:  # stdout full or closed, found at the last flush
+        failure = write_failure(exc) if isinstance(exc, OSError) else exc
+        if failure is None:
+            raise
+        silence_stdout()
+        print(f"error: {failure}", file=sys.stderr)
+        code = 2
     sys.exit(code)
 
 

@@ -43,7 +43,7 @@ class MbcalcError(Exception):
 
     def __str__(self) -> str:
         where = self.location.describe()
-        return f"{where}: {self.message}" if where else self.message
+        return printable(f"{where}: {self.message}" if where else self.message)
 
 
 class SpecError(MbcalcError):
@@ -57,3 +57,24 @@ class LayerProblem(Exception):
     field: str | None
     message: str
     extra: dict[str, object] = field(default_factory=dict)
+
+
+_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Line separators and bidirectional overrides: they reorder or split what a terminal shows."""
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` safe for a terminal: control characters (C0, DEL, C1 — hence ESC and OSC
+    sequences) escaped as ``\\n`` or ``\\x1b``; the characters in ``keep`` pass as they are."""
+    if text.isprintable() and "\x7f" not in text:
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in keep or not (code < 0x20 or 0x7F <= code < 0xA0 or char in _INVISIBLE):
+            out.append(char)
+        else:
+            out.append(_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else
+                                              f"\\u{code:04x}"))
+    return "".join(out)

@@ -1659,6 +1659,40 @@ def _refs(node: Any) -> Iterator[str]:
             yield from _refs(value)
 
 
+# Reliability ------------------------------------------------------------------------------
+
+
+@snippet("reliability-limits.md")
+def _reliability_limits() -> str:
+    """The bounds on input, read from the constants that enforce them."""
+    from complexity.analysis.sweep import MAX_POINTS
+    from complexity.cli.delivery import MAX_SWEEP_TABLE, MAX_TABLE_ROWS
+    from complexity.engine.walk import MAX_ROWS
+    from complexity.language import numbers, specfile
+    from complexity.language.fields import LARGEST
+
+    rows = [
+        ("spec file size", f"{specfile.MAX_BYTES // 1024:,} KiB", "language/specfile.py"),
+        ("spec nesting depth", f"{specfile.MAX_DEPTH:,}", "language/specfile.py"),
+        ("values a spec expands to (aliases)", f"{specfile.MAX_NODES:,}", "language/specfile.py"),
+        ("layers, repetitions and branches walked", f"{MAX_ROWS:,}", "engine/walk.py"),
+        ("channels, kernels, strides, resolutions, repeats (spec or option)", f"{LARGEST:,}",
+         "language/fields.py"),
+        ("α and ρ", f"{float(numbers.MIN_MULTIPLIER):g} to {int(numbers.MAX_MULTIPLIER):,}",
+         "language/numbers.py"),
+        ("characters in a typed number", f"{numbers.MAX_TEXT:,}", "language/numbers.py"),
+        ("exponent of a typed number", f"±{numbers.MAX_EXPONENT:,}", "language/numbers.py"),
+        ("a budget (--solve-madds, --solve-params)", f"{numbers.MAX_COUNT:.0e}",
+         "language/numbers.py"),
+        ("sweep points", f"{MAX_POINTS:,}", "analysis/sweep.py"),
+        ("sweep points drawn as a table", f"{MAX_SWEEP_TABLE:,}", "cli/delivery.py"),
+        ("rows drawn as a table (any command)", f"{MAX_TABLE_ROWS:,}", "cli/delivery.py"),
+    ]
+    lines = ["| limit | value | enforced in |", "|---|---|---|"]
+    lines += [f"| {what} | {value} | `complexity/{where}` |" for what, value, where in rows]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------------------------
 # The Python API's reference (docs/python-api.md): every public name, from the code itself
 

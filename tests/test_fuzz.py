@@ -5,7 +5,10 @@ CI runs the "ci" profile (fixed seed, bounded examples); `HYPOTHESIS_PROFILE=lon
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +21,7 @@ from hypothesis import strategies as st  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from complexity.analysis.compare import Problem, compare  # noqa: E402
-from complexity.cli import app  # noqa: E402
+from complexity.cli import app, main  # noqa: E402
 from complexity.engine.walk import walk  # noqa: E402
 from complexity.errors import MbcalcError  # noqa: E402
 from complexity.language.specfile import load_spec  # noqa: E402
@@ -182,3 +185,93 @@ def test_counts_never_decrease_as_alpha_or_rho_grow(name: str) -> None:
             assert report.params >= previous.params
             assert report.madds >= previous.madds, f"MAdds fall at {resolution}"
         previous = report
+
+
+# --- the command line's options and raw spec text, fuzzed ----------------------------------------
+HOSTILE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+NUMBER_TEXT = st.one_of(
+    st.from_regex(r"[+-]?[0-9]{0,12}(\.[0-9]{0,6})?([eE][+-]?[0-9]{1,10})?", fullmatch=True),
+    st.from_regex(r"[0-9]{1,6}/[0-9]{1,6}", fullmatch=True),
+    st.from_regex(r"[0-9.]{0,4}:[0-9.]{0,4}:[0-9e]{0,12}", fullmatch=True),
+    st.sampled_from(["1", "0.5", "0.25,0.5,1", "224", "300M", "1e100000000", "nan", "-0"]),
+    HOSTILE_TEXT,
+)
+OPTIONS = {
+    "count": ["--alpha", "--rho", "--resolution", "--format", "--convention", "--set",
+              "--output"],
+    "sweep": ["--alpha", "--rho", "--resolution", "--format", "--set"],
+    "formula": ["--alpha", "--rho", "--resolution", "--solve-madds", "--solve-params",
+                "--format"],
+    "compare": ["--cin", "--cout", "--kernel", "--size", "--stride", "--groups", "--expansion",
+                "--alpha", "--rho", "--variants", "--format"],
+}
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def run_main(args: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+def one_error_line(code: int, err: str) -> None:
+    """Exit 0, or exit 2 with exactly one clean ``error:`` line; never a bug's exit 1."""
+    assert code in (0, 2), err
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert not CONTROL.search(err), err
+    if code == 2:
+        lines = err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), err
+
+
+@st.composite
+def command_line(draw: Any) -> list[str]:
+    command = draw(st.sampled_from(sorted(OPTIONS)))
+    args = [command] if command == "compare" else [command, "mobilenet_v1"]
+    if command == "compare":
+        args += ["--cin", "8", "--cout", "16", "--kernel", "3", "--size", "7"]
+    for option in draw(st.lists(st.sampled_from(OPTIONS[command]), max_size=4)):
+        if option == "--format":
+            value = draw(st.sampled_from(["table", "csv", "json", "markdown", "latex", "html",
+                                          "xml"]))
+        elif option == "--convention":
+            value = draw(st.sampled_from(["paper", "torch", "keras", "tf"]))
+        elif option == "--output":
+            value = draw(st.sampled_from(["/dev/null", "-", "/nonexistent/dir/x"]))
+        elif option == "--set":
+            value = draw(st.one_of(HOSTILE_TEXT, NUMBER_TEXT.map(lambda v: f"x={v}")))
+        else:
+            value = draw(NUMBER_TEXT)
+        args += [option, value]
+    return args
+
+
+@pytest.mark.filterwarnings("ignore")
+@given(command_line())
+def test_fuzzed_command_lines_end_in_a_result_or_one_error_line(args: list[str]) -> None:
+    if "sweep" in args and ("--format" not in args or "table" in args):
+        args = [*args, "--format", "csv"]  # a legitimate large sweep is slow, not hostile
+    code, _, err = run_main(args)
+    one_error_line(code, err)
+
+
+YAML_BITS = st.sampled_from([
+    "name: n\n", "layers:\n", "  - {kind: conv, out: 8}\n", "  - kind: conv\n", "    out: 8\n",
+    "    out: 16\n", "  - {kind: repeat, times: 1000000, layers: [{kind: bn}]}\n",
+    "variables: {w: 8}\n", "  - {kind: conv, out: $w}\n", "&a [*a]\n", "!!python/name:os\n",
+    "  - {kind: side, enabled: false, layers: [{kind: bn}]}\n", "resolution: 0\n", "{", "[",
+    "- \x1b]0;x\x07\n", "  - {kind: concat, branches: [[], []]}\n", "\t", "---\n", "? x\n",
+])
+
+
+@given(st.lists(st.one_of(YAML_BITS, HOSTILE_TEXT), max_size=12))
+def test_fuzzed_spec_text_ends_in_a_result_or_one_error_line(parts: list[str]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/s.yaml"
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("".join(parts))
+        code, _, err = run_main([path, "--summary"])
+    one_error_line(code, err)

@@ -85,3 +85,16 @@ def test_latex_compiles(command: str, tmp_path: Path) -> None:
     run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "t.tex"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_counts_beyond_a_float_are_formatted() -> None:
+    """10⁴⁰⁰ overflows a float: the short forms fall back to exact decimals (no OverflowError)."""
+    from fractions import Fraction
+
+    from complexity.render.numbers import decimal, megabytes, readable, short
+
+    assert short(10**400) == "1.000e+388T"
+    assert readable(2 * 10**350).endswith("(2.000e+338T)")
+    assert megabytes(10**306) == "4.000e+300 MB"
+    assert decimal(Fraction(10**301, 3)) == "3.33333e+300"
+    assert short(568_740_352) == "568.7M"  # the float path is unchanged

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from pydantic import ValidationError
 from sympy import Expr, Integer, Symbol, cancel, expand
 from sympy.parsing.sympy_parser import parse_expr
 
@@ -159,16 +160,33 @@ def scaled(problem: Problem, alpha: Fraction, rho: Fraction) -> Problem:
 
 def cost(variant: Variant, problem: Problem) -> tuple[int, int]:
     """Exact params and MAdds of a variant, by walking its layers through the engine."""
-    network = Network(name=variant.name, resolution=problem.size * problem.stride,
-                      in_channels=problem.cin, layers=variant.layers(problem))  # type: ignore[arg-type]
+    try:
+        network = Network(name=variant.name, resolution=problem.size * problem.stride,
+                          in_channels=problem.cin,
+                          layers=variant.layers(problem))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(k) for k in first["loc"][-2:])
+        raise MbcalcError(f"variant {variant.name} cannot be built here: {where}: "
+                          f"{first['msg']} (got {first.get('input')!r})") from None
     report = walk(LoadedSpec(network, SourceMap(f"compare:{variant.name}")))
     return report.params, report.madds
 
 
+def skipped(problem: Problem, names: list[str] | None = None) -> list[tuple[str, str]]:
+    """The variants ``compare`` leaves out by default at ``problem``, each with the reason."""
+    if names:
+        return []
+    return [(v.name, why) for v in VARIANTS.values() if (why := v.check(problem)) is not None]
+
+
 def compare(problem: Problem, names: list[str] | None = None) -> list[Costed]:
-    """The chosen variants (all that apply by default), costed beside the standard conv."""
+    """The chosen variants (all that apply by default, see ``skipped`` for the others), costed
+    beside the standard conv."""
+    if names is not None and not names:
+        raise MbcalcError("--variants names no variant; variants: " + ", ".join(VARIANTS))
     for bad in [n for n in names or [] if n not in VARIANTS]:
-        raise MbcalcError(f"unknown variant '{bad}'; variants: {', '.join(VARIANTS)}")
+        raise MbcalcError(f"unknown variant {bad!r}; variants: {', '.join(VARIANTS)}")
     chosen = [VARIANTS[n] for n in names] if names else list(VARIANTS.values())
     base = VARIANTS["standard"]
     _, base_madds = cost(base, problem)

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from complexity.engine.walk import Report, Row, input_resolution, walk
-from complexity.errors import MbcalcError
+from complexity.errors import MbcalcError, printable
 from complexity.language.layers import Convention
+from complexity.language.numbers import MAX_MULTIPLIER, MIN_MULTIPLIER, exact
 from complexity.language.specfile import LoadedSpec
 
-MAX_POINTS = 1_000_000
+MAX_POINTS = 50_000
+"""Points a sweep may have: 5·10⁴ take under 5 s of CPU and 100 MB in any format; 10⁶ would take
+a minute and over a gigabyte (refused up front, before a value is built)."""
 
 
 @dataclass(frozen=True)
@@ -26,23 +29,38 @@ class Point:
 
 
 def parse_values(option: str, text: str) -> list[Fraction]:
-    """'0.25,0.5,1' or 'START:STOP:COUNT' (COUNT evenly spaced values, both ends included)."""
-    try:
-        if ":" in text:
-            start, stop, count = text.split(":")
-            n = int(count)
-            if n < 1:
-                raise ValueError
-            first, last = Fraction(start), Fraction(stop)
-            values = [first] if n == 1 else [first + (last - first) * k / (n - 1) for k in range(n)]
-        else:
-            values = [Fraction(v.strip()) for v in text.split(",") if v.strip()]
-    except (ValueError, ZeroDivisionError):
-        raise MbcalcError(
-            f"--{option} takes a list (0.25,0.5,1) or START:STOP:COUNT, got {text!r}"
-        ) from None
-    if not values or any(v <= 0 for v in values):
-        raise MbcalcError(f"--{option} values must be positive numbers, got {text!r}")
+    """'0.25,0.5,1' or 'START:STOP:COUNT' (COUNT evenly spaced values, both ends included); each
+    number bounded as any option's (``exact``), COUNT checked before a value is built."""
+    usage = f"--{option} takes a list (0.25,0.5,1) or START:STOP:COUNT, got {printable(text)!r}"
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise MbcalcError(usage)
+        start, stop, count = parts
+        n = exact(option, count, "10")
+        if n.denominator != 1 or n < 1:
+            raise MbcalcError(f"--{option}: COUNT in START:STOP:COUNT must be a whole number "
+                              f"≥ 1, got {printable(count.strip())!r}")
+        if n > MAX_POINTS:
+            raise MbcalcError(f"--{option}: {int(n):,} values; a sweep is at most "
+                              f"{MAX_POINTS:,} points")
+        first, last, k_max = exact(option, start), exact(option, stop), int(n) - 1
+        values = [first] if k_max == 0 else [first + (last - first) * k / k_max
+                                             for k in range(k_max + 1)]
+    else:
+        items = text.split(",")
+        if len(items) > MAX_POINTS:
+            raise MbcalcError(f"--{option}: {len(items):,} values; a sweep is at most "
+                              f"{MAX_POINTS:,} points")
+        values = [exact(option, v) for v in items if v.strip()]
+    if not values:
+        raise MbcalcError(usage)
+    if any(v <= 0 for v in values):
+        raise MbcalcError(f"--{option} values must be positive numbers, got {printable(text)!r}")
+    if option in ("alpha", "rho") and any(not MIN_MULTIPLIER <= v <= MAX_MULTIPLIER
+                                          for v in values):
+        raise MbcalcError(f"--{option} values must be between {float(MIN_MULTIPLIER):g} and "
+                          f"{int(MAX_MULTIPLIER)}, got {printable(text)!r}")
     return values
 
 

@@ -9,11 +9,14 @@ import typer
 
 # Imported in the order --help lists the commands.
 from complexity.cli import count, compare, sweep, formula, verify, catalogue  # noqa: F401  # isort: skip
+from complexity.cli import streams
 from complexity.cli.app import EXIT_BAD_INPUT, app
+from complexity.errors import printable
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: usage errors too end in one line and exit code 2."""
+    streams.prepare()
     try:
         code = app(args=argv, prog_name="mbcalc", standalone_mode=False)
     except (typer.Exit, typer.Abort) as exc:
@@ -22,6 +25,6 @@ def main(argv: list[str] | None = None) -> int:
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
         hint = " (see mbcalc --help)" if "--help" not in (argv or sys.argv) else ""
-        typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+        typer.echo(f"error: {printable(exc.format_message())}{hint}", err=True)
         code = EXIT_BAD_INPUT
     return code if isinstance(code, int) else 0

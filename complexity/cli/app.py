@@ -17,7 +17,8 @@ from typer.core import TyperGroup
 
 from complexity.cli.arguments import one_resolution, parse_sets, positive
 from complexity.cli.delivery import Format
-from complexity.errors import MbcalcError
+from complexity.cli.streams import silence_stdout, write_failure
+from complexity.errors import MbcalcError, printable
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -77,7 +78,9 @@ def user_errors(command: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         debug = kwargs.get("debug", False)
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a full disk or a closed stdout shows here, as a user error
+            return result
         except MbcalcError as exc:
             if debug:
                 traceback.print_exc()
@@ -88,17 +91,33 @@ def user_errors(command: F) -> F:
         except BrokenPipeError:  # `mbcalc … | head`: the reader has all it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
+        except OSError as exc:
+            failure = write_failure(exc)
+            if failure is None:
+                raise _internal(exc, debug) from None
+            silence_stdout()
+            typer.echo(f"error: {failure}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except MemoryError:  # a safety net: large inputs are bounded before they are built
+            typer.echo("error: out of memory: the input asks for more than this machine has; "
+                       "ask for less (fewer sweep points, --format csv)", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except Exception as exc:  # noqa: BLE001 - the one place bugs are turned into a message
-            if debug:
-                traceback.print_exc()
-            typer.echo(
-                f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
-                "report it",
-                err=True,
-            )
-            raise typer.Exit(EXIT_INTERNAL) from None
+            raise _internal(exc, debug) from None
 
     return run  # type: ignore[return-value]
+
+
+def _internal(exc: Exception, debug: bool) -> typer.Exit:
+    """A bug: one line asking for a report (a traceback with --debug), exit 1."""
+    if debug:
+        traceback.print_exc()
+    typer.echo(
+        f"error: internal error ({type(exc).__name__}: {printable(str(exc))}); rerun with "
+        "--debug and report it",
+        err=True,
+    )
+    return typer.Exit(EXIT_INTERNAL)
 
 
 Model = Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`) or a spec file.")]

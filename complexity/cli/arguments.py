@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
 import yaml
 
-from complexity.errors import MbcalcError
+from complexity.errors import MbcalcError, printable
+from complexity.language.fields import LARGEST
+from complexity.language.numbers import MAX_COUNT, MAX_MULTIPLIER, MIN_MULTIPLIER, exact
+
+
+def multiplier(option: str, text: str) -> Fraction:
+    """α or ρ: exact, within [MIN_MULTIPLIER, MAX_MULTIPLIER]."""
+    value = exact(option, text)
+    if value <= 0:
+        raise MbcalcError(f"--{option} must be positive, got {printable(text.strip())}")
+    if not MIN_MULTIPLIER <= value <= MAX_MULTIPLIER:
+        raise MbcalcError(f"--{option} must be between {float(MIN_MULTIPLIER):g} and "
+                          f"{int(MAX_MULTIPLIER)}, got {printable(text.strip())}")
+    return value
+
+
+def whole(option: str, value: int | str, low: int = 1, high: int = LARGEST) -> int:
+    """A whole number option (resolution, channels, kernel) within [low, high], with the same
+    bound as a spec's fields."""
+    if isinstance(value, str):
+        number = exact(option, value, "224")
+        if number.denominator != 1:
+            raise MbcalcError(f"--{option} must be a whole number, got {printable(value)}")
+        value = int(number)
+    if value < low:
+        raise MbcalcError(f"--{option} must be a positive integer, got {value}" if low == 1
+                          else f"--{option} must be at least {low}, got {value}")
+    if value > high:
+        raise MbcalcError(f"--{option} must be at most {high:,} (the largest a spec allows), "
+                          f"got {value:,}" if value < 10**30 else
+                          f"--{option} must be at most {high:,} (the largest a spec allows)")
+    return value
 
 
 def positive(name: str, text: str | None) -> Fraction | None:
-    """A user's number as an exact fraction ('0.75' -> 3/4), or an error naming the option."""
-    if text is None:
-        return None
-    try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise MbcalcError(f"--{name} must be a number such as 0.75, got {text!r}") from None
-    if value <= 0:
-        raise MbcalcError(f"--{name} must be positive, got {text}")
-    return value
+    """α or ρ from an option that may be absent."""
+    return None if text is None else multiplier(name, text)
 
 
 def budget(name: str, text: str) -> int:
@@ -29,12 +53,11 @@ def budget(name: str, text: str) -> int:
     cleaned = text.strip().replace(",", "").replace("_", "")
     factor = scale.get(cleaned[-1:].upper(), 1)
     number = cleaned[:-1] if factor > 1 else cleaned
-    try:
-        value = Fraction(number) * factor
-    except (ValueError, ZeroDivisionError):
-        raise MbcalcError(f"--{name} must be a count such as 300M or 3.4e6, got {text!r}") from None
+    value = exact(name, number, "300M or 3.4e6") * factor
     if value <= 0:
-        raise MbcalcError(f"--{name} must be positive, got {text}")
+        raise MbcalcError(f"--{name} must be positive, got {printable(text.strip())}")
+    if value > MAX_COUNT:
+        raise MbcalcError(f"--{name} must be at most 1e30, got {printable(text.strip())}")
     return int(value)
 
 
@@ -42,15 +65,20 @@ def parse_sets(items: list[str]) -> dict[str, Any]:
     """``--set classes=10`` pairs; values are read as YAML scalars (10, 0.5, true)."""
     values: dict[str, Any] = {}
     for item in items:
+        if len(item) > 200:
+            raise MbcalcError(f"--set: at most 200 characters, got {printable(item[:40])!r}…")
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            raise MbcalcError(f"--set expects NAME=VALUE, got {item!r}")
+            raise MbcalcError(f"--set expects NAME=VALUE, got {printable(item)!r}")
         try:
             value = yaml.safe_load(text)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
             value = text
-        if not isinstance(value, (bool, int, float, str)):
-            raise MbcalcError(f"--set {key}: expected a number, true/false or a word, got {text!r}")
+        if not isinstance(value, (bool, int, float, str)) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            raise MbcalcError(f"--set {printable(key)}: expected a number, true/false or a word, "
+                              f"got {printable(text)!r}")
         values[key.strip()] = value
     return values
 
@@ -59,6 +87,6 @@ def one_resolution(rho: str | None, resolution: int | None) -> tuple[Fraction | 
     """--rho or --resolution (never both), checked."""
     if rho is not None and resolution is not None:
         raise MbcalcError("give --rho or --resolution, not both")
-    if resolution is not None and resolution < 1:
-        raise MbcalcError(f"--resolution must be a positive integer, got {resolution}")
+    if resolution is not None:
+        whole("resolution", resolution)
     return positive("rho", rho), resolution

@@ -17,7 +17,7 @@ from complexity.cli.app import (
     app,
     user_errors,
 )
-from complexity.cli.arguments import positive
+from complexity.cli.arguments import positive, whole
 from complexity.cli.delivery import Format, deliver
 
 
@@ -47,14 +47,20 @@ def compare(
     debug: Debug = False,
 ) -> None:
     """Cost one layer as a standard conv and as its cheaper designs, side by side."""
-    from complexity.analysis.compare import Problem, scaled
+    from complexity.analysis.compare import Problem, scaled, skipped
     from complexity.analysis.compare import compare as run_compare
     from complexity.render.comparisons import compare_table
 
+    numbers = {"cin": cin, "cout": cout, "kernel": kernel, "size": size, "stride": stride,
+               "groups": groups, "expansion": expansion}
+    for option, value in numbers.items():
+        whole(option, value)  # the bounds a spec's fields have
     problem = scaled(Problem(cin, cout, kernel, size, stride, groups, expansion),
                      positive("alpha", alpha) or Fraction(1), positive("rho", rho) or Fraction(1))
-    names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
+    names = [v.strip() for v in variants.split(",") if v.strip()] if variants is not None else None
     results = run_compare(problem, names)
+    for name, why in skipped(problem, names):  # never dropped silently
+        typer.echo(f"note: variant {name} left out: {why}", err=True)
     movement = None
     if memory:
         from complexity.analysis.compare import data_movement

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from complexity.errors import MbcalcError, printable
 from complexity.render.tables import Table
 
 FILE_WIDTH = 120
 """Width of terminal tables written to a file."""
+MAX_TABLE_ROWS = 5_000
+"""Rows a drawn (``--format table``) table may have: drawing is slow (about 2 ms a row) and holds
+every cell several times over (4 GB for 10⁶ rows); the text formats need far less."""
+MAX_SWEEP_TABLE = 1_000
+"""Points a sweep draws as a table (a sweep's rows are checked before any point is computed)."""
 
 
 class Format(StrEnum):
@@ -42,14 +51,39 @@ def render(tables: list[Table], fmt: Format, width: int = FILE_WIDTH, color: boo
     return "\n".join(write(t) for t in tables)
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What json.dumps(ensure_ascii=False) leaves raw but a terminal acts on: DEL, C1 controls (8-bit
+CSI), line separators, bidirectional overrides. Escaped as \\uXXXX, the JSON means the same."""
+
+
+def safe(table: Table) -> Table:
+    """``table`` with control characters in its text escaped (a spec's layer names may hold ESC
+    or OSC sequences that would retitle or clear a terminal)."""
+    def clean(cell: Any) -> Any:
+        return printable(cell) if isinstance(cell, str) else cell
+
+    return replace(table, title=printable(table.title), columns=[clean(c) for c in table.columns],
+                   rows=[[clean(c) for c in row] for row in table.rows],
+                   notes=[printable(n) for n in table.notes],
+                   totals=None if table.totals is None else [clean(c) for c in table.totals])
+
+
 def deliver(fmt: Format, output: Path | None, force: bool, tables: list[Table] | None = None,
             text: str | None = None) -> None:
-    """Print to the terminal, or write atomically to ``output``."""
+    """Print to the terminal, or write atomically to ``output`` (``-``: standard output)."""
+    tables = [safe(t) for t in tables or []]
+    if text is not None and fmt is Format.json:
+        text = _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    rows = sum(len(t.rows) for t in tables)
+    if text is None and fmt is Format.table and rows > MAX_TABLE_ROWS:
+        raise MbcalcError(f"{rows:,} rows are too many to draw as a table (at most "
+                          f"{MAX_TABLE_ROWS:,}); use --format csv, json or markdown")
     if output is not None:
         from complexity.output import write_atomically
 
-        write_atomically(output, text if text is not None else render(tables or [], fmt), force)
-        print(f"wrote {output}", file=sys.stderr)
+        write_atomically(output, text if text is not None else render(tables, fmt), force)
+        if str(output) != "-":
+            print(f"wrote {printable(str(output))}", file=sys.stderr)
         return
     if text is None and fmt is Format.table:
         from rich.console import Console

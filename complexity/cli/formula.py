@@ -64,12 +64,15 @@ def formula(
     from complexity.engine.walk import walk
     from complexity.render.sweeps import formula_latex, formula_table
 
-    spec = spec_of(model, sets)
-    report = walk(spec, convention=convention.value)  # type: ignore[arg-type]
-    solution = None
     asked = [o for o in (solve_madds, solve_params, solve_peak_memory) if o is not None]
     if len(asked) > 1:
         raise MbcalcError("give one of --solve-madds, --solve-params, --solve-peak-memory")
+    if not asked:  # checked as count checks them
+        positive("alpha", alpha)
+        one_resolution(rho, resolution)
+    spec = spec_of(model, sets)
+    report = walk(spec, convention=convention.value)  # type: ignore[arg-type]
+    solution = None
     measure = None
     if solve_peak_memory is not None:
         from complexity.analysis.memory import peak_bytes

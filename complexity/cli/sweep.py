@@ -24,8 +24,9 @@ from complexity.cli.app import (
     spec_of,
     user_errors,
 )
-from complexity.cli.delivery import Format, deliver
-from complexity.errors import MbcalcError
+from complexity.cli.delivery import MAX_SWEEP_TABLE, Format, deliver
+from complexity.errors import MbcalcError, printable
+from complexity.language.fields import LARGEST
 
 
 @app.command()
@@ -53,7 +54,7 @@ def sweep(
     debug: Debug = False,
 ) -> None:
     """Totals over a grid of α × ρ (or α × resolution)."""
-    from complexity.analysis.sweep import parse_values
+    from complexity.analysis.sweep import MAX_POINTS, parse_values
     from complexity.analysis.sweep import sweep as run_sweep
     from complexity.render.sweeps import sweep_table
 
@@ -62,9 +63,18 @@ def sweep(
     sizes = None
     if resolution is not None:
         values = parse_values("resolution", resolution)
-        if any(v.denominator != 1 for v in values):
-            raise MbcalcError(f"--resolution values must be whole numbers, got {resolution!r}")
+        if any(v.denominator != 1 or v > LARGEST for v in values):
+            raise MbcalcError(f"--resolution values must be whole numbers up to {LARGEST:,} (the "
+                              f"largest a spec allows), got {printable(resolution)!r}")
         sizes = [int(v) for v in values]
+    alphas = parse_values("alpha", alpha)
+    rhos = parse_values("rho", rho) if rho is not None else None
+    count = len(alphas) * len(sizes or rhos or [1])
+    if count > MAX_POINTS:
+        raise MbcalcError(f"a sweep is at most {MAX_POINTS:,} points, this one has {count:,}")
+    if fmt is Format.table and count > MAX_SWEEP_TABLE:
+        raise MbcalcError(f"{count:,} points are too many to draw as a table (at most "
+                          f"{MAX_SWEEP_TABLE:,}); use --format csv, json or markdown")
     spec = spec_of(model, sets)
     if memory:
         import gc
@@ -74,17 +84,13 @@ def sweep(
         walk_at = walk_memo(spec, convention.value)
         gc.disable()  # the walks kept for both analyses hold many objects, none cyclic garbage
         try:
-            points = run_sweep(spec, parse_values("alpha", alpha),
-                               parse_values("rho", rho) if rho is not None else None, sizes,
-                               convention.value, walk_at=walk_at)
+            points = run_sweep(spec, alphas, rhos, sizes, convention.value, walk_at=walk_at)
             sweep_memory(spec, points, walk_at, dtype.value, schedule.value, fmt, plot, output,
                          force, convention.value)
         finally:
             gc.enable()
         return
-    points = run_sweep(spec, parse_values("alpha", alpha),
-                       parse_values("rho", rho) if rho is not None else None, sizes,
-                       convention.value)
+    points = run_sweep(spec, alphas, rhos, sizes, convention.value)
     if plot is not None:
         from complexity.render.plot import sweep_plot
 

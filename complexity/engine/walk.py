@@ -223,6 +223,8 @@ class Walker:
         self.rows: list[Row] = []
         self.last = ""
         self.costed: dict[tuple[Any, ...], tuple[Row, Shape]] = {}
+        self.steps = 0
+        """Items and repetitions walked so far (see ``step``)."""
         """Rows by (layer, input, origins): identical repeated layers are costed once."""
         self.reads: list[tuple[int, ...]] = []
         """The tensors each row reads (Report.reads)."""
@@ -240,9 +242,19 @@ class Walker:
             x, xs = self.item(item, x, xs, scope, (*scope.path, index))
         return x, xs
 
+    def step(self, path: Path_) -> None:
+        """Count one unit of expansion (an item, a repetition) against MAX_ROWS, rows or not:
+        repeats around layers that add no row (a disabled side branch) are bounded too."""
+        self.steps += 1
+        if self.steps > MAX_ROWS:
+            raise SpecError(f"expands to more than {MAX_ROWS:,} layers and repetitions",
+                            self.spec.source.locate(path))
+
     def item(self, item: Item, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
+        self.step(path)
         if isinstance(item, Repeat):
             for k in range(item.start, item.start + item.times):
+                self.step(path)
                 named = f"{item.name}.{k}" if item.name and "{i}" not in item.name else item.name
                 x, xs = self.sequence(item.layers, x, xs,
                                       scope.inner((*path, "layers"), named, index=k))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,17 +68,33 @@ class LoadedSpec:
 
 
 def read_text(path: Path) -> str:
-    """The text of a spec file, or a SpecError saying why it cannot be one."""
+    """The text of a spec file, or a SpecError saying why it cannot be one. Only a regular file
+    is read (a FIFO or a device is refused without blocking: checked before opening, opened
+    non-blocking and checked again on the open file), and at most MAX_BYTES of it."""
     where = Location(str(path))
-    if path.is_dir():
-        raise SpecError("is a directory, not a spec file", where)
+    if "\0" in str(path):
+        raise SpecError("a file name cannot hold a NUL byte", where)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        info = os.stat(path)
     except FileNotFoundError:
         raise SpecError("no such file", where) from None
     except OSError as exc:
         raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
+    _regular(info.st_mode, where)
+    if info.st_size > MAX_BYTES:
+        raise SpecError(f"larger than {MAX_BYTES // 1024} KiB; not a spec file", where)
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
+    try:
+        _regular(os.fstat(handle).st_mode, where)  # the same file, not one swapped in since
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
+    finally:
+        os.close(handle)
     if len(raw) > MAX_BYTES:
         raise SpecError(f"larger than {MAX_BYTES // 1024} KiB; not a spec file", where)
     if b"\0" in raw:
@@ -85,6 +103,15 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(f"is not UTF-8 text (bad byte at offset {exc.start})", where) from None
+
+
+def _regular(mode: int, where: Location) -> None:
+    if stat.S_ISDIR(mode):
+        raise SpecError("is a directory, not a spec file", where)
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+        raise SpecError(f"is {kind}, not a regular file; specs are read from files only", where)
 
 
 def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path_, int]]:
@@ -149,11 +176,19 @@ def _build(node: yaml.Node, loader: Any, path: Path_, lines: dict[Path_, int],
                         Location(file, node.start_mark.line + 1, path))
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
+        seen: dict[Any, tuple[int, int]] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node, loader, file)
+            line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise SpecError(f"keys must be names, got {key!r}",
-                                Location(file, key_node.start_mark.line + 1, path))
+                raise SpecError(f"keys must be names, got {key!r}", Location(file, line, path))
+            if key in seen:
+                first, column = seen[key]
+                where = (f"lines {first} and {line}" if first != line else
+                         f"line {line}, columns {column} and {key_node.start_mark.column + 1}")
+                raise SpecError(f"duplicate key {key!r} on {where}; a mapping names each key "
+                                "once", Location(file, line, path))
+            seen[key] = (line, key_node.start_mark.column + 1)
             if key == "<<":
                 raise SpecError("YAML merge keys (<<) are not supported in specs",
                                 Location(file, key_node.start_mark.line + 1, path))
@@ -169,10 +204,17 @@ def _scalar(node: yaml.Node, loader: Any, file: str | None) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise SpecError("keys must be plain names", Location(file, node.start_mark.line + 1))
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         raise SpecError(f"unsupported YAML: {exc.problem}",
                         Location(file, node.start_mark.line + 1)) from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise SpecError(f"a number of {len(node.value):,} characters; far beyond any limit",
+                        Location(file, node.start_mark.line + 1)) from None
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise SpecError(f"unsupported YAML value {node.tag} (a spec holds numbers, words, "
+                        "true/false, lists and mappings)", Location(file, node.start_mark.line + 1))
+    return value
 
 
 def load_spec(text: str, file: str | None = None,
@@ -249,8 +291,11 @@ def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: Sou
     by, choices = table.get("by"), table.get("values")
     if set(table) != {"by", "values"} or not isinstance(choices, dict):
         raise SpecError("a table variable is {by: VARIABLE, values: {CHOICE: VALUE, ...}}", where)
-    if by not in values or isinstance(values[by], dict):
-        raise SpecError(f"by: '{by}' is not a plain variable of this spec", where)
+    if not isinstance(by, str) or by not in values or isinstance(values[by], dict):
+        raise SpecError(f"by: {by!r} is not a plain variable of this spec", where)
+    if isinstance(values[by], list):
+        raise SpecError(f"by: '{by}' is a list; a table variable is chosen by a single value "
+                        "(a number, a word or true/false)", where)
     if values[by] not in choices:
         listed = ", ".join(map(str, choices))
         raise SpecError(f"no value for {by}={values[by]!r} (choices: {listed})", where)

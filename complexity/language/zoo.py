@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -115,12 +116,16 @@ def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> Lo
             file, variant = found
             return load_spec(file.read_text(encoding="utf-8"),
                              file.stem if variant else model, overrides, variant)
-        if not path.exists():
+        try:
+            exists = os.path.lexists(path)
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
             names = zoo_names()
             close = difflib.get_close_matches(model, names, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise SpecError(
-                f"unknown model '{model}'{hint} (`mbcalc list` shows the zoo; a spec file "
+                f"unknown model {model[:80]!r}{hint} (`mbcalc list` shows the zoo; a spec file "
                 "path ends in .yaml)"
             )
     return load_spec(read_text(path), str(path), overrides)
