@@ -59,8 +59,7 @@ def compare(
                      positive("alpha", alpha) or Fraction(1), positive("rho", rho) or Fraction(1))
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants is not None else None
     results = run_compare(problem, names)
-    for name, why in skipped(problem, names):  # never dropped silently
-        typer.echo(f"note: variant {name} left out: {why}", err=True)
+    left_out = skipped(problem, names)
     movement = None
     if memory:
         from complexity.analysis.compare import data_movement
@@ -74,10 +73,12 @@ def compare(
         for item, moved in zip(data, movement or [], strict=False):
             item["mac"], item["peak_memory"] = moved
         deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
-        return
-    tables = [compare_table(results, problem)]
-    if movement is not None:
-        from complexity.render.comparisons import memory_compare_table
+    else:
+        tables = [compare_table(results, problem)]
+        if movement is not None:
+            from complexity.render.comparisons import memory_compare_table
 
-        tables.append(memory_compare_table(results, problem, movement))
-    deliver(fmt, output, force, tables=tables)
+            tables.append(memory_compare_table(results, problem, movement))
+        deliver(fmt, output, force, tables=tables)
+    for name, why in left_out:  # never dropped silently
+        typer.echo(f"note: variant {name} left out: {why}", err=True)
