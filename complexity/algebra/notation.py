@@ -2,7 +2,8 @@
 
 D_K kernel size, M input channels, N output channels, D_F output feature map size, g groups;
 K_h, K_w, H_out, W_out where a kernel or a map is not square; m depth multiplier; C channels of
-a layer that keeps its width, C_r an SE layer's squeeze width.
+a layer that keeps its width, C_r an SE layer's squeeze width; H_in, W_in the map a global
+or adaptive pooling layer reduces.
 """
 
 from complexity.algebra.expr import Sym
@@ -11,3 +12,4 @@ D_K, K_h, K_w = Sym("D_K"), Sym("K_h"), Sym("K_w")
 M, N, g, m = Sym("M"), Sym("N"), Sym("g"), Sym("m")
 D_F, H_out, W_out = Sym("D_F"), Sym("H_out"), Sym("W_out")
 C, C_r = Sym("C"), Sym("C_r")
+H_in, W_in = Sym("H_in"), Sym("W_in")

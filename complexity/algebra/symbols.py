@@ -26,7 +26,13 @@ C = Symbol("C", positive=True, integer=True)
 C_r = Symbol("C_r", positive=True, integer=True)
 """Squeeze width of a squeeze-and-excite layer, C/r rounded by the family's rule."""
 
+H_in = Symbol("H_in", positive=True, integer=True)
+"""Height of the map a global or adaptive pooling layer reduces (analysis/ops.py)."""
+W_in = Symbol("W_in", positive=True, integer=True)
+"""Width of the map a global or adaptive pooling layer reduces."""
+
 BY_NAME = {
-    s.name: s for s in (alpha, rho, D_K, K_h, K_w, M, N, D_F, H_out, W_out, g, m, C, C_r)
+    s.name: s
+    for s in (alpha, rho, D_K, K_h, K_w, M, N, D_F, H_out, W_out, g, m, C, C_r, H_in, W_in)
 }
 """Every symbol by its name, for parsing formulas back (``sympify(text, locals=BY_NAME)``)."""
