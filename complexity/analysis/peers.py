@@ -298,10 +298,15 @@ def style_of(report: Report) -> dict[str, str]:
     return REFERENCE_STYLE.get(report.model, {})
 
 
+def check_peer(peer: str) -> None:
+    """An MbcalcError naming the peers, unless ``peer`` is one."""
+    if peer not in PEERS:
+        raise MbcalcError(f"--as: unknown peer '{peer}' (there are: {', '.join(PEERS)})")
+
+
 def predict(report: Report, peer: str, style: dict[str, str] | None = None) -> Prediction:
     """``peer``'s params and ops for the torch model of ``report``'s network."""
-    if peer not in PEERS:
-        raise MbcalcError(f"unknown peer '{peer}' (there are: {', '.join(PEERS)})")
+    check_peer(peer)
     rule = RULES[peer]
     style = style_of(report) if style is None else style
     rows: list[dict[str, int]] = []
@@ -318,3 +323,64 @@ def predict(report: Report, peer: str, style: dict[str, str] | None = None) -> P
     terms["madds"] = seen - report.madds
     ops = report.madds + sum(terms.values())
     return Prediction(PEERS[peer], torch_params(report), ops, report.madds, terms, rows)
+
+
+WHY: dict[str, dict[str, str]] = {
+    "ptflops": {
+        "bias": "conv_flops_counter_hook: +1 per output element of a conv with a bias; "
+                "linear_flops_counter_hook: +N",
+        "bn": "bn_flops_counter_hook: input numel, ×2 when affine",
+        "act": "nn.ReLU twice (relu_flops_counter_hook + patched F.relu), ReLU6 once (it calls "
+               "the unpatched F.hardtanh), F.silu/softmax once; Hardswish, Hardsigmoid, "
+               "Sigmoid: no hook, 0",
+        "pool": "pooling modules twice (pool_flops_counter_hook + the patched F.*pool*), "
+                "functional pools once: input numel each",
+        "add": "the + operator is not the patched torch.add: 0",
+        "scale": "the * operator is not the patched torch.mul: 0",
+    },
+    "ptflops-aten": {
+        "bias": "aten_ops.py conv_flop and addmm_flop count the bias: +1 per output element",
+        "bn": "no handler for aten.native_batch_norm: 0",
+        "act": "no handler: 0", "pool": "no handler: 0", "add": "no handler: 0",
+        "scale": "no handler: 0",
+    },
+    "fvcore": {
+        "bias": "conv_flop_count and linear_flop_jit leave the bias out",
+        "bn": "batchnorm_flop_jit (eval): input numel, ×2 when affine",
+        "act": "aten::relu is in _IGNORED_OPS, the other activations unsupported: 0",
+        "pool": "aten::adaptive_avg_pool2d: input numel (elementwise_flop_counter(1, 0)); "
+                "max_pool2d, avg_pool2d unsupported: 0",
+        "add": "aten::add unsupported (warned): 0", "scale": "aten::mul unsupported: 0",
+    },
+    "thop": {
+        "bias": "count_convNd and count_linear leave the bias out",
+        "bn": "count_normalization: calculate_norm's 2·numel, doubled when affine: 4 per element",
+        "act": "ReLU, ReLU6: zero_ops; Softmax: 3·C − 1 per vector; Hardswish, Hardsigmoid, "
+               "Sigmoid, SiLU: no hook, 0",
+        "pool": "AvgPool2d: output numel; AdaptiveAvgPool2d: (H_in·W_in/(H_out·W_out) + 1) per "
+                "output element; max pools zero_ops; functional pools unseen",
+        "add": "module hooks only: the + operator is unseen",
+        "scale": "module hooks only: the * operator is unseen",
+    },
+    "torchinfo": {
+        "bias": "calculate_macs: a Conv's bias params × output H·W, a Linear's bias params",
+        "bn": "calculate_macs: its γ and β params × batch: 2·C per layer, not per element",
+        "act": "no parameters: 0", "pool": "no parameters: 0", "add": "not a module: 0",
+        "scale": "not a module: 0",
+    },
+    "flopcounter": {
+        "bias": "conv_flop and addmm_flop leave the bias out",
+        "bn": "no formula registered: 0", "act": "no formula: 0", "pool": "no formula: 0",
+        "add": "no formula: 0", "scale": "no formula: 0",
+        "unit": "2 FLOPs per multiply-add: the MAdds once more",
+    },
+}
+"""Each peer's reason for each term, citing its code (file and function)."""
+
+
+def one_line(prediction: Prediction) -> str:
+    """The gap in one line: 'MAdds + 1,000 bias + 13,356,224 BN + … = ops'."""
+    parts = [f"{n:,} {CAUSE_LABELS[c]}" for c, n in prediction.terms.items() if n]
+    if not parts:
+        return "= MAdds: conv and fc multiply-adds only"
+    return "MAdds + " + " + ".join(parts)

@@ -41,6 +41,13 @@ def count(
         bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2).")
     ] = False,
     flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
+    ops: Annotated[bool, typer.Option(
+        "--ops", help="Also count every other op per layer: bias adds, batch norm, activations, "
+        "pooling, residual adds, SE scaling (docs/why-counters-disagree.md).")] = False,
+    as_peer: Annotated[str | None, typer.Option(
+        "--as", metavar="PEER", help="Also print what PEER prints for this network's torch "
+        "model, and why it differs from the MAdds: ptflops, ptflops-aten, fvcore, thop, "
+        "torchinfo or flopcounter.")] = None,
     plot: Plot = None,
     output: Output = None,
     force: Force = False,
@@ -51,6 +58,10 @@ def count(
     from complexity.render import tables
 
     report = walk_at(spec_of(model, sets), alpha, rho, resolution, convention.value)
+    if as_peer is not None:
+        from complexity.analysis.peers import check_peer
+
+        check_peer(as_peer)
     if plot is not None:
         from complexity.render.plot import model_plot
 
@@ -58,9 +69,14 @@ def count(
     if fmt is Format.json:
         from complexity.render.jsonout import report_json
 
-        deliver(fmt, output, force, text=report_json(report, by_kind))
+        deliver(fmt, output, force, text=report_json(report, by_kind, ops, as_peer))
         return
     chosen = [tables.summary_table(report, flops) if summary else tables.layer_table(report, flops)]
     if by_kind:
         chosen.append(tables.kind_table(report))
+    if ops or as_peer:
+        from complexity.render import peers
+
+        chosen += [peers.ops_table(report)] if ops else []
+        chosen += [peers.as_table(report, peers.predict(report, as_peer))] if as_peer else []
     deliver(fmt, output, force, tables=chosen)
