@@ -55,7 +55,7 @@ def as_table(report: Report, prediction: Prediction) -> Table:
             why.append(f"{CAUSE_LABELS[cause]}: {WHY[peer.name].get(cause, '')}")
     return Table(
         title=f"{heading(report)} — as {peer.name} {peer.version}",
-        columns=["term", f"{peer.name} ({peer.unit})", "mbcalc --ops"],
+        columns=["term", f"{peer.name} {peer.version} ({peer.unit})", "mbcalc --ops"],
         rows=rows,
         totals=[f"= {peer.name} prints", prediction.ops, ""],
         notes=[f"{peer.name} {peer.version} prints params {prediction.params:,} and "
