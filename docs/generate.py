@@ -1022,6 +1022,73 @@ def _papers() -> str:
             + "\n".join(parts))
 
 
+# Why the counters disagree ----------------------------------------------------------------
+
+
+@snippet("peers-zoo.md")
+def _peers_zoo() -> str:
+    from complexity.language.zoo import zoo_names
+
+    rows = []
+    for name in zoo_names():
+        got = data("peers", name)
+        rows.append([f"`{name}`", got["madds"], *(p["ops"] for p in got["peers"])])
+    peers = [p["peer"] for p in got["peers"]]
+    return table(["network", "mbcalc MAdds", *(f"{p}" for p in peers)], rows)
+
+
+@snippet("peers-intro.md")
+def _peers_intro() -> str:
+    got = data("peers", "mobilenet_v2")
+    short = {p["peer"]: f"{p['ops'] / 1e6:.1f}M" for p in got["peers"]}
+    return (f"For torchvision's MobileNetV2 at 224×224, the conv and fully connected layers do "
+            f"{n(got['madds'])} multiply-adds. The counters people use print {short['ptflops']} "
+            f"(ptflops), {short['ptflops-aten']} (ptflops' aten backend), {short['fvcore']} "
+            f"(fvcore), {short['thop']} (thop), {short['torchinfo']} (torchinfo) and "
+            f"{short['flopcounter']} (torch's `FlopCounterMode`).\n")
+
+
+@snippet("peers-terms.md")
+def _peers_terms() -> str:
+    got = data("peers", "mobilenet_v2")
+    p = next(p for p in got["peers"] if p["peer"] == "ptflops")
+    b = p["breakdown"]
+    return (f"The terms add up exactly: ptflops' {n(p['ops'])} is the {n(got['madds'])} MAdds, "
+            f"plus the classifier's {n(b['bias'])} bias adds, plus batch norm at 2 per element "
+            f"({n(b['bn'])}), plus ReLU6 at 1 per element ({n(b['act'])}), plus the global "
+            f"pool's 1280·7² input elements ({n(b['pool'])}).\n")
+
+
+@snippet("peers-mobilenet_v2.md")
+def _peers_mobilenet_v2() -> str:
+    return markdown_output("peers", "mobilenet_v2")
+
+
+@snippet("peers-as-ptflops.md")
+def _peers_as_ptflops() -> str:
+    return markdown_output("mobilenet_v3_small", "--as", "ptflops", "--summary")
+
+
+@snippet("ops-costs.md")
+def _ops_costs() -> str:
+    from complexity.analysis.ops import COSTS, LABELS
+
+    return table(["op", "cost (ops)", "column", "why, and the source"],
+                 [[c.op, c.cost, LABELS.get(c.column, c.column), c.why] for c in COSTS])
+
+
+@snippet("ops-mobilenet_v3_small.md")
+def _ops_rows() -> str:
+    run = mbcalc("mobilenet_v3_small", "--ops", "--format", "markdown")
+    lines = run.out.splitlines()
+    start = next(i for i, line in enumerate(lines) if "every op" in line)
+    last = next(i for i in range(start, len(lines)) if "**total**" in lines[i])
+    cells = lines[last].count("|") - 1
+    gap = "|" + " … |" * cells
+    body = [*lines[start:start + 12], gap, *lines[last:]]
+    return (f"`$ {run.command}`, cut to its first rows\n\n" + "\n".join(body) + "\n")
+
+
 # Reference --------------------------------------------------------------------------------
 
 
