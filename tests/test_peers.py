@@ -156,7 +156,9 @@ def test_unknown_peer_is_a_user_error() -> None:
 @pytest.mark.parametrize("name", zoo_names())
 def test_peer_params_are_the_torch_convention(name: str) -> None:
     spec = resolve(name)
-    assert torch_params(walk(spec)) == walk(spec, convention="torch").params
+    expected = walk(spec, convention="torch", closed=False).params
+    for convention in ("paper", "torch", "keras"):
+        assert torch_params(walk(spec, convention=convention, closed=False)) == expected
 
 
 @pytest.mark.parametrize("name", ["mobilenet_v3_large", "resnet50", "vgg16"])

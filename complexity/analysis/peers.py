@@ -286,10 +286,10 @@ def torch_params(report: Report) -> int:
                                                      "W_out": 1}))
             if isinstance(layer, L.BatchNorm):
                 total += (int(layer.scale) + int(layer.center)) * int(row.output.c)
-        elif report.convention == "torch":
-            total += row.params
+        elif isinstance(layer, L.BatchNorm) and report.convention == "keras":
+            total += row.params - 2 * int(row.output.c)  # Keras's moving mean and variance
         else:
-            raise MbcalcError("peer params come from the paper or torch convention")
+            total += row.params
     return total
 
 
