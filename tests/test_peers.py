@@ -168,3 +168,19 @@ def test_terms_add_up_for_every_peer(name: str) -> None:
         p = predict(report, peer)
         assert report.madds + sum(p.terms.values()) == p.ops
         assert sum(sum(r.values()) for r in p.rows) == p.ops
+
+
+@pytest.mark.reference
+@pytest.mark.peers
+def test_the_installed_peers_are_the_pinned_versions() -> None:
+    """The rules in analysis/peers.py are read from these versions' source."""
+    _skip_without_peers()
+    from importlib.metadata import version
+
+    import torch
+
+    for peer in PEERS.values():
+        installed = torch.__version__.split("+")[0] if peer.package == "torch" else version(
+            peer.package)
+        assert installed.replace("-", ".post") == peer.version or installed == peer.version, (
+            peer.name, installed)
