@@ -17,6 +17,7 @@ from complexity.analysis.ops import formulas
 from complexity.engine.walk import Report, Row
 from complexity.errors import MbcalcError
 from complexity.language import layers as L
+from complexity.language.shapes import Shape
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ ACTIVATION_MODULES = {"relu": "ReLU", "relu6": "ReLU6", "hswish": "Hardswish",
                       "softmax": "Softmax"}
 
 
-def _shape(shape: object) -> tuple[int, int, int]:
-    c, h, w = shape.as_list()  # type: ignore[attr-defined]
+def _shape(shape: Shape) -> tuple[int, int, int]:
+    c, h, w = shape.as_list()
     return c, h, w
 
 

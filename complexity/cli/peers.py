@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from complexity.cli.app import (
     Alpha,
@@ -46,7 +47,7 @@ def peers(
 
         counters = []
         for name in PEERS:
-            holder: dict = {"totals": {}}
+            holder: dict[str, Any] = {"totals": {}}
             as_json(report, name, holder)
             counters.append(holder["totals"]["as"])
         data = {"model": report.model, "alpha": float(report.alpha), "rho": float(report.rho),
