@@ -68,6 +68,12 @@ def test_as_peer_prints_what_the_peer_prints(name: str, peer: str) -> None:
     assert got["madds"] + sum(got["breakdown"].values()) == got["ops"]
 
 
+def test_as_layers_sum_to_the_peers_count() -> None:
+    result = runner.invoke(app, ["mobilenet_v3_small", "--as", "thop", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert sum(sum(layer["as"].values()) for layer in data["layers"]) == data["totals"]["as"]["ops"]
+
+
 def _other_resolution(name: str) -> int:
     base = resolve(name).network.resolution
     return 160 if base == 224 else 224  # inception_v3 and xception are 299 networks

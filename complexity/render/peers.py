@@ -124,3 +124,5 @@ def as_json(report: Report, peer: str, data: dict[str, Any]) -> None:
         "madds": report.madds,
         "breakdown": {c: p.terms.get(c, 0) for c in CAUSES},
     }
+    for layer, counted in zip(data.get("layers", []), p.rows, strict=False):
+        layer["as"] = counted  # what the peer counts for this layer, by cause
