@@ -16,6 +16,7 @@ else in a snippet comes from mbcalc's output.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import inspect
 import io
@@ -1290,6 +1291,95 @@ def _refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from _refs(value)
+
+
+# --------------------------------------------------------------------------------------------
+# The Python API's reference (docs/python-api.md): every public name, from the code itself
+
+
+def _signature_text(name: str, function: Any, skip_self: bool = False) -> str:
+    """``count(spec: …, alpha: Number = 1, …) -> Report``, annotations as written."""
+    parts = []
+    for parameter in list(inspect.signature(function).parameters.values())[int(skip_self):]:
+        text = parameter.name
+        if parameter.annotation is not inspect.Parameter.empty:
+            text += f": {parameter.annotation}"
+        if parameter.default is not inspect.Parameter.empty:
+            text += f" = {parameter.default!r}"
+        parts.append(text)
+    returns = inspect.signature(function).return_annotation
+    tail = "" if returns is inspect.Signature.empty else f" -> {returns}"
+    return f"{name}({', '.join(parts)}){tail}"
+
+
+def _field_docs(cls: type) -> list[tuple[str, str, str]]:
+    """A dataclass's fields: name, annotation and the docstring written under it."""
+    import ast
+    import textwrap
+
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+    assert isinstance(tree, ast.ClassDef)
+    fields, body = [], tree.body
+    for k, node in enumerate(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            after = body[k + 1] if k + 1 < len(body) else None
+            doc = (after.value.value if isinstance(after, ast.Expr)
+                   and isinstance(after.value, ast.Constant) else "")
+            fields.append((node.target.id, ast.unparse(node.annotation), str(doc)))
+    return fields
+
+
+def _api_members(cls: type) -> list[tuple[str, str, str]]:
+    """A class's public methods and properties: name, signature and docstring."""
+    found, seen = [], set()
+    members = [item for klass in cls.__mro__ if klass is not object
+               for item in vars(klass).items()]
+    for name, member in members:
+        if (name.startswith("_") and name not in ("_repr_html_", "__str__")) or name in seen:
+            continue
+        seen.add(name)
+        doc = inspect.getdoc(member) or ""
+        if isinstance(member, property | functools.cached_property):
+            found.append((name, f"{name}  (property)", doc))
+        elif isinstance(member, classmethod):
+            found.append((name, _signature_text(name, member.__func__, True), doc))
+        elif inspect.isfunction(member):
+            found.append((name, _signature_text(name, member, True), doc))
+    return found
+
+
+@snippet("python-api-reference.md")
+def _python_api_reference() -> str:
+    import dataclasses
+
+    import complexity
+
+    out = []
+    for name in complexity.__all__:
+        if name == "__version__":
+            continue
+        value = getattr(complexity, name)
+        out.append(f"### `{name}`\n")
+        if inspect.isclass(value) and issubclass(value, BaseException):
+            out.append(f"```python\nclass {name}({value.__bases__[0].__name__})\n```\n")
+            out.append(inspect.getdoc(value) + "\n")
+            continue
+        if inspect.isfunction(value):
+            out.append(f"```python\n{_signature_text(name, value)}\n```\n")
+            out.append(inspect.getdoc(value) + "\n")
+            continue
+        bases = ", ".join(b.__name__ for b in value.__bases__ if b is not object)
+        out.append(f"```python\nclass {name}{f'({bases})' if bases else ''}\n```\n")
+        out.append(inspect.getdoc(value) + "\n")
+        if dataclasses.is_dataclass(value):
+            out.append("Fields:\n")
+            out += [f"- `{f}: {t}`: {' '.join(d.split())}" for f, t, d in _field_docs(value)]
+            out.append("\nMethods and properties:\n")
+        for _, signature, doc in _api_members(value):
+            text = " ".join(doc.split())
+            out.append(f"- `{signature}`: {text}" if text else f"- `{signature}`")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
 
 
 # --------------------------------------------------------------------------------------------

@@ -96,3 +96,172 @@ def test_keras_applications_pair_layer_by_layer(name: str, sets: list[str]) -> N
     result = runner.invoke(app, ["verify", name, "--framework", "keras", *sets])
     assert result.exit_code == 0, result.stdout[-3000:]
     assert "all layers match" in result.stdout
+
+
+# verify --reference: the user's own model (tests/models/small_net.py beside small_net.yaml).
+
+MODELS = Path(__file__).resolve().parent / "models"
+SPEC = str(MODELS / "small_net.yaml")
+REF = f"{MODELS / 'small_net.py'}:build"
+
+
+def verify_ref(*args: str, spec: str = SPEC, ref: str = REF) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["verify", spec, "--reference", ref, "--format", "markdown",
+                                 *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def crossed(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "✗" in line]
+
+
+def test_reference_passes_on_a_correct_small_network() -> None:
+    code, out, err = verify_ref()
+    assert code == 0, out + err
+    assert "all layers match" in out and not crossed(out)
+    # The totals printed are torch's own: Σ numel of the parameters, FlopCounterMode / 2.
+    from torch.utils.flop_counter import FlopCounterMode
+
+    sys.path.insert(0, str(MODELS))
+    try:
+        import small_net
+    finally:
+        sys.path.remove(str(MODELS))
+    model = small_net.build().eval()
+    params = sum(p.numel() for p in model.parameters())
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(torch.zeros(1, 3, 64, 64))
+    assert f"params: spec {params:,}, model {params:,}" in out
+    madds = counter.get_total_flops() // 2
+    assert f"MAdds: spec {madds:,}, model {madds:,}" in out
+    assert "building model" in err and "running forward at 64×64" in err
+
+
+def test_reference_as_module_callable_with_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(MODELS))
+    code, out, _ = verify_ref("--reference-arg", "classes=7", "--set", "classes=7",
+                              ref="small_net:build")
+    assert code == 0 and "all layers match" in out
+    code, out, _ = verify_ref("--reference-arg", "classes=7", ref="small_net:build")
+    assert code == EXIT_MISMATCH and any("fc" in line for line in crossed(out))
+
+
+def test_wrong_widths_fail_naming_the_layer(tmp_path: Path) -> None:
+    text = Path(SPEC).read_text()
+    wrong = text.replace("{kind: pw, name: pw, out: 32}", "{kind: pw, name: pw, out: 24}")
+    assert wrong != text
+    spec = tmp_path / "wrong.yaml"
+    spec.write_text(wrong)
+    code, out, err = verify_ref(spec=str(spec))
+    assert code == EXIT_MISMATCH
+    assert any("| pw |" in line for line in crossed(out))
+    assert "mismatch: spec pw:" in err  # the first differing layers, side by side
+
+
+def test_a_parameter_the_spec_lacks_fails_verify() -> None:
+    # A learnable per-channel scale held by a block (not a leaf layer), as ConvNeXt's.
+    code, out, err = verify_ref("--reference-arg", "layer_scale=true")
+    assert code == EXIT_MISMATCH, out
+    assert any("down.gamma" in line for line in crossed(out))
+    assert "params: spec 64,818, model 64,882" in out  # 64 more: one scale per channel
+    assert "down.gamma" in err
+
+
+def test_a_shortcut_run_before_the_body_is_no_mismatch() -> None:
+    # torchvision's RegNet runs its projection shortcut first; the counts are the same.
+    code, out, err = verify_ref("--reference-arg", "shortcut_first=true")
+    assert code == 0, out + err
+    assert not crossed(out)
+
+
+@pytest.mark.parametrize(("argument", "message"), [
+    ("in_channels=1", "expected input[1, 3, 64, 64] to have 1 channels"),
+    ("crash=true", "deliberate failure in forward"),
+])
+def test_a_model_that_cannot_run_is_a_one_line_error(argument: str, message: str) -> None:
+    code, out, err = verify_ref("--reference-arg", argument)
+    assert code == 2 and out == ""
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and message in errors[0] and "Traceback" not in err
+
+
+def test_bad_references_are_clear_errors(tmp_path: Path) -> None:
+    for ref, message in [(str(tmp_path / "none.py") + ":build", "no such file"),
+                         (f"{MODELS / 'small_net.py'}:nothing", "has no 'nothing'"),
+                         ("no_such_module_xyz:build", "cannot import module")]:
+        code, _, err = verify_ref(ref=ref)
+        assert code == 2 and message in err, err
+    result = runner.invoke(app, ["verify", SPEC, "--reference-arg", "classes=3"])
+    assert result.exit_code == 2 and "needs --reference" in result.stderr
+
+
+def test_json_output_has_no_progress_lines() -> None:
+    import json
+
+    result = runner.invoke(app, ["verify", SPEC, "--reference", REF, "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["framework"] == "torch"
+    assert data["madds_from_shapes"] == data["madds"]
+
+
+def test_shared_parameters_count_once() -> None:
+    from complexity.analysis.verify import measure_torch
+
+    class Tied(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
+            self.again = torch.nn.Conv2d(8, 8, 3, padding=1)
+            self.twice = torch.nn.Conv2d(8, 8, 3, padding=1)
+            self.twice.weight = self.again.weight  # tied weight, own bias
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.twice(self.again(self.conv(x)))
+
+    measured = measure_torch(Tied(), 8)
+    assert measured.params == (3 * 9 * 8 + 8) + (8 * 9 * 8 + 8) + 8
+    assert sum(m.params for m in measured.layers) == measured.params
+    assert measured.madds == measured.shape_madds == (3 * 9 * 8 + 2 * 8 * 9 * 8) * 8 * 8
+
+
+def test_verify_from_python() -> None:
+    import complexity as mb
+
+    sys.path.insert(0, str(MODELS))
+    try:
+        import small_net
+    finally:
+        sys.path.remove(str(MODELS))
+    check = mb.verify(SPEC, small_net.build())
+    assert check.ok and not check.mismatches() and check.framework == "torch"
+    bad = mb.verify(SPEC, small_net.build(layer_scale=True))
+    assert not bad.ok and [p.theirs.name for p in bad.mismatches() if p.theirs] == ["down.gamma"]
+    assert mb.verify(SPEC, REF, arguments={"shortcut_first": True}).ok
+    with pytest.raises(mb.MbcalcError, match="cannot run"):
+        mb.verify(SPEC, small_net.build(in_channels=1))
+    with pytest.raises(mb.MbcalcError, match="expected a torch.nn.Module or a Keras model"):
+        mb.verify(SPEC, object())
+
+
+def test_keras_reference_runs_on_the_torch_backend() -> None:
+    pytest.importorskip("keras")
+    code, out, err = verify_ref(ref=f"{MODELS / 'small_net.py'}:build_keras")
+    assert code == 0, out + err
+    assert "all layers match" in out and "MAdds: spec 9,000,064, model 9,000,064" in out
+
+
+def test_keras_reference_on_tensorflow() -> None:
+    # Needs TensorFlow (pip install tensorflow-cpu, in a venv of its own: docs/verify.md).
+    pytest.importorskip("tensorflow")
+    import os
+    import subprocess
+
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+    done = subprocess.run([sys.executable, "-m", "complexity", "verify", SPEC, "--reference",
+                           f"{MODELS / 'small_net.py'}:build_keras", "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    data = json.loads(done.stdout)
+    assert data["ok"] and data["framework"] == "keras"

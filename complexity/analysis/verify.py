@@ -1,22 +1,32 @@
 """Checking a spec against a real model: layer by layer, params and MAdds, side by side.
 
-The real model is a hand-written torch reference (``complexity.reference``) or a
-``keras.applications`` network. Its layers are measured in the order they run: params by
-``numel()`` / ``count_params()``, MAdds by torch's ``FlopCounterMode`` (2 FLOPs per multiply-add).
-The spec's rows and the model's layers are aligned by their counts, so a missing, extra or
+The real model is a hand-written torch reference (``complexity.reference``), a
+``keras.applications`` network, or the user's own model. Its layers are measured on one forward
+pass: params by ``numel()`` / ``count_params()``, every parameter of the model once (those held by
+non-leaf modules, such as a block's layer scale, too; shared or tied ones once), MAdds twice, by
+torch's ``FlopCounterMode`` (2 FLOPs per multiply-add) and from each conv's and linear's recorded
+shapes. The spec's rows and the model's layers are paired by their shapes and counts, not by the
+order they run in (a framework may run a block's shortcut before its body), so a missing, extra or
 wrong layer shows up where it is.
 """
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from complexity.engine.walk import Report
 from complexity.errors import MbcalcError
 
 INSTALL_HINT = "install the reference extra: pip install 'mbcalc[reference]'"
+
+ShapeKey = tuple[int, ...] | None
+"""A feature map as (C, H, W) — (F, 1, 1) for a linear layer's features — or None if unknown."""
+
+Progress = Callable[[str], None]
+"""Told what the referee is doing ("building model…"), for a progress line."""
 
 
 @dataclass(frozen=True)
@@ -26,11 +36,32 @@ class Measured:
     name: str
     params: int
     madds: int | None
+    shape_madds: int | None = None
+    """MAdds from the layer's recorded shapes (k·k·cin/g·cout·H·W, in·out), for a conv or linear."""
+    input: ShapeKey = None
+    output: ShapeKey = None
+
+    @property
+    def counts(self) -> tuple[int, int | None]:
+        return (self.params, self.madds)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A model's layers and its totals, each total measured on the whole model."""
+
+    layers: list[Measured]
+    params: int
+    """Every parameter of the model once (``model.parameters()`` deduplicates shared ones)."""
+    madds: int | None
+    """``FlopCounterMode``'s total / 2 per input image, or None where not measured."""
+    shape_madds: int | None = None
+    """The sum of the conv and linear layers' MAdds from their recorded shapes."""
 
 
 @dataclass(frozen=True)
 class Pair:
-    """A spec row beside the model layer it was aligned with (either may be missing)."""
+    """A spec row beside the model layer it was paired with (either may be missing)."""
 
     ours: Measured | None
     theirs: Measured | None
@@ -39,22 +70,31 @@ class Pair:
     def ok(self) -> bool:
         if self.ours is None or self.theirs is None:
             return False
-        madds_ok = self.theirs.madds is None or self.theirs.madds == self.ours.madds
-        return self.ours.params == self.theirs.params and madds_ok
+        return self.ours.params == self.theirs.params and all(
+            theirs is None or theirs == self.ours.madds
+            for theirs in (self.theirs.madds, self.theirs.shape_madds))
 
 
 @dataclass(frozen=True)
 class Verification:
-    """The aligned layers and the totals of both sides."""
+    """The paired layers and the totals of both sides."""
 
     pairs: list[Pair]
     params: tuple[int, int]
     madds: tuple[int, int | None]
+    """The spec's MAdds and FlopCounterMode's."""
+    shape_madds: tuple[int, int | None] = (0, None)
+    """The spec's MAdds and the sum over the model's conv and linear layers' shapes."""
+    problems: list[str] = field(default_factory=list)
+    """Totals that differ, in words."""
 
     @property
     def ok(self) -> bool:
-        madds_ok = self.madds[1] is None or self.madds[0] == self.madds[1]
-        return self.params[0] == self.params[1] and madds_ok and all(p.ok for p in self.pairs)
+        return not self.problems and all(p.ok for p in self.pairs)
+
+
+def _shape(row_shape: Any) -> tuple[int, ...]:
+    return tuple(row_shape.as_list())
 
 
 def spec_layers(report: Report) -> list[Measured]:
@@ -65,101 +105,219 @@ def spec_layers(report: Report) -> list[Measured]:
             c, c_r = row.values["C"], row.values["C_r"]
             bias = row.params > 2 * c * c_r
             measured += [
-                Measured(f"{row.name}.fc1", c * c_r + (c_r if bias else 0), c * c_r),
-                Measured(f"{row.name}.fc2", c_r * c + (c if bias else 0), c_r * c),
+                Measured(f"{row.name}.fc1", c * c_r + (c_r if bias else 0), c * c_r, None,
+                         (c, 1, 1), (c_r, 1, 1)),
+                Measured(f"{row.name}.fc2", c_r * c + (c if bias else 0), c_r * c, None,
+                         (c_r, 1, 1), (c, 1, 1)),
             ]
         elif row.params or row.madds:
-            measured.append(Measured(row.name, row.params, row.madds))
+            measured.append(Measured(row.name, row.params, row.madds, None, _shape(row.input),
+                                     _shape(row.output)))
     return measured
 
 
 def align(ours: list[Measured], theirs: list[Measured]) -> list[Pair]:
-    """Pair the two lists in order, matching equal counts and marking the rest."""
-    def key(m: Measured, with_madds: bool) -> tuple[int, int | None]:
-        return (m.params, m.madds if with_madds else None)
+    """Pair the spec's layers with the model's by shapes and counts, whatever order they run in.
 
-    with_madds = all(m.madds is not None for m in theirs)
-    matcher = difflib.SequenceMatcher(
-        None, [key(m, with_madds) for m in ours], [key(m, with_madds) for m in theirs],
-        autojunk=False,
-    )
-    pairs: list[Pair] = []
-    for _, i1, i2, j1, j2 in matcher.get_opcodes():
-        pairs += _pair_unordered(ours[i1:i2], theirs[j1:j2], with_madds)
-    return pairs
+    First a model layer with the same input and output shapes and the same counts (the first
+    unused one in run order, so repeated blocks pair in order), then one with the same counts;
+    a model layer whose MAdds were not measured pairs on params. What is left pairs with the
+    model layer nearest where it should be, preferring the same input shape, as a mismatch; model
+    layers that pair with nothing are listed where they ran.
+    """
+    queues: dict[Any, list[int]] = defaultdict(list)
+    for j, t in enumerate(theirs):
+        counts = (t.params, t.madds) if t.madds is not None else (t.params,)
+        queues[(counts, t.input, t.output)].append(j)
+        queues[counts].append(j)
+    used = [False] * len(theirs)
+    partner: list[int | None] = [None] * len(ours)
+
+    def take(key: Any, after: int | None) -> int | None:
+        """The model layer right after ``after`` if it has ``key``, else the first unused."""
+        candidates = queues.get(key, ())
+        if after is not None and after + 1 in candidates and not used[after + 1]:
+            used[after + 1] = True
+            return after + 1
+        for j in candidates:
+            if not used[j]:
+                used[j] = True
+                return j
+        return None
+
+    for with_shapes in (True, False):
+        for i, m in enumerate(ours):
+            if partner[i] is not None:
+                continue
+            for counts in ((m.params, m.madds), (m.params,)):
+                j = take((counts, m.input, m.output) if with_shapes else counts,
+                         partner[i - 1] if i else None)
+                if j is not None:
+                    partner[i] = j
+                    break
+    _pair_leftovers(ours, theirs, partner, used)
+    placed: list[tuple[tuple[int, int, int], Pair]] = []
+    for i, m in enumerate(ours):
+        j = partner[i]
+        placed.append(((i, 0, 0), Pair(m, theirs[j] if j is not None else None)))
+    for j, t in enumerate(theirs):
+        if used[j]:
+            continue
+        before = [i for i, k in enumerate(partner) if k is not None and k < j]
+        last = max(before) if before else -1
+        placed.append(((last, 1, j), Pair(None, t)))
+    return [pair for _, pair in sorted(placed, key=lambda item: item[0])]
 
 
-def _pair_unordered(a: list[Measured], b: list[Measured], with_madds: bool) -> list[Pair]:
-    """Pair equal counts regardless of order (a framework may run a block's shortcut before
-    its body), then the rest side by side as mismatches."""
-    def key(m: Measured) -> tuple[int, int | None]:
-        return (m.params, m.madds if with_madds else None)
+def _pair_leftovers(ours: list[Measured], theirs: list[Measured], partner: list[int | None],
+                    used: list[bool]) -> None:
+    """Pair each unpaired spec layer with the unused model layer nearest the place its
+    neighbours point to, one with the same input shape first."""
+    for i, m in enumerate(ours):
+        if partner[i] is not None:
+            continue
+        previous = [partner[k] for k in range(i - 1, -1, -1) if partner[k] is not None]
+        expected = (previous[0] + 1) if previous else 0  # type: ignore[operator]
+        free = [j for j in range(len(theirs)) if not used[j]]
+        if not free:
+            return
+        same_input = [j for j in free if m.input is not None and theirs[j].input == m.input]
+        nearby = [j for j in (same_input or free) if abs(j - expected) <= 8]
+        if not nearby:
+            continue
+        j = min(nearby, key=lambda k: (abs(k - expected), k))
+        used[j] = True
+        partner[i] = j
 
-    left = list(b)
-    pairs, unmatched = [], []
-    for m in a:
-        twin = next((t for t in left if key(t) == key(m)), None)
-        if twin is None:
-            unmatched.append(m)
-        else:
-            left.remove(twin)
-            pairs.append(Pair(m, twin))
-    for k in range(max(len(unmatched), len(left))):
-        pairs.append(Pair(unmatched[k] if k < len(unmatched) else None,
-                          left[k] if k < len(left) else None))
-    return pairs
 
-
-def verify(report: Report, theirs: list[Measured]) -> Verification:
-    """Compare a costed spec with a measured model."""
-    measured_madds = [m.madds for m in theirs]
-    total_madds = None if None in measured_madds else sum(m for m in measured_madds if m)
+def verify(report: Report, theirs: list[Measured] | Measurement) -> Verification:
+    """Compare a costed spec with a measured model: every layer and every total."""
+    if not isinstance(theirs, Measurement):
+        madds = [m.madds for m in theirs]
+        theirs = Measurement(theirs, sum(m.params for m in theirs),
+                             None if None in madds else sum(m for m in madds if m))
+    problems = []
+    if report.params != theirs.params:
+        problems.append(f"params: spec {report.params:,}, model {theirs.params:,}")
+    if theirs.madds is not None and report.madds != theirs.madds:
+        problems.append(f"MAdds: spec {report.madds:,}, model {theirs.madds:,} (FlopCounterMode)")
+    if theirs.shape_madds is not None and report.madds != theirs.shape_madds:
+        problems.append(f"MAdds: spec {report.madds:,}, model {theirs.shape_madds:,} (from the "
+                        "conv and linear layers' shapes)")
     return Verification(
-        pairs=align(spec_layers(report), theirs),
-        params=(report.params, sum(m.params for m in theirs)),
-        madds=(report.madds, total_madds),
+        pairs=align(spec_layers(report), theirs.layers),
+        params=(report.params, theirs.params),
+        madds=(report.madds, theirs.madds),
+        shape_madds=(report.madds, theirs.shape_madds),
+        problems=problems,
     )
 
 
-def measure_torch(model: Any, resolution: int, in_channels: int = 3,
-                  training: bool = False) -> list[Measured]:
-    """Leaf modules with parameters, in the order they run once on a zeros input.
+def _feature_map(shape: Any, channels_last: bool = False) -> ShapeKey:
+    """A tensor's shape without its batch, as (C, H, W); a linear's (…, F) as (F, …)."""
+    dims = tuple(int(n) for n in shape[1:])
+    if not dims:
+        return None
+    if channels_last:
+        dims = (dims[-1], *dims[:-1])
+    return dims + (1,) * (3 - len(dims)) if len(dims) < 3 else dims
 
-    In eval mode by default; ``training`` runs a batch of two in training mode instead, so that
-    auxiliary heads (which torch models run only while training) are counted too. A module
-    that never runs is listed with its params and unknown MAdds.
+
+def _shape_madds(module: Any, x: Any, y: Any, batch: int) -> int | None:
+    """A conv's or linear's MAdds from its shapes: weight numel (k·k·cin/g·cout) × output
+    positions; in·out × the rows it is applied to."""
+    import torch
+
+    if isinstance(module, torch.nn.modules.conv._ConvNd):
+        positions = x.shape[2:] if module.transposed else y.shape[2:]
+        total = module.weight.numel()
+        for n in positions:
+            total *= int(n)
+        return total
+    if isinstance(module, torch.nn.Linear):
+        return module.in_features * module.out_features * (x.numel() // module.in_features) \
+            // batch
+    return None
+
+
+def measure_torch(model: Any, resolution: int, in_channels: int = 3, training: bool = False,
+                  progress: Progress | None = None) -> Measurement:
+    """Every parameter of ``model``, and its MAdds on one zeros input of ``in_channels`` ×
+    ``resolution``², layer by layer.
+
+    A leaf module with parameters is one layer; a non-leaf module holding parameters of its
+    own (a block's layer scale) is one more, with unknown MAdds; a parameter shared by several
+    modules counts once, with the first. In eval mode by default; ``training`` runs a batch of
+    two in training mode instead, so that auxiliary heads (which torch models run only while
+    training) are counted too. A module that never runs is listed with its params and unknown
+    MAdds.
     """
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
     batch = 2 if training else 1
     model.train(training)
-    names = {
-        module: name
-        for name, module in model.named_modules()
-        if not any(module.children()) and any(True for _ in module.parameters(recurse=False))
-    }
+    named = list(model.named_modules())
+    leaves = {module: name for name, module in named
+              if not any(module.children()) and any(True for _ in module.parameters(recurse=False))}
     order: list[Any] = []
-    hooks = [m.register_forward_pre_hook(lambda m, _args: order.append(m)) for m in names]
+    seen_shapes: dict[Any, tuple[ShapeKey, ShapeKey, int | None]] = {}
+
+    def record(module: Any, args: Any, output: Any) -> None:
+        order.append(module)
+        x = args[0] if args and isinstance(args[0], torch.Tensor) else None
+        if x is None or not isinstance(output, torch.Tensor) or module in seen_shapes:
+            return
+        last = isinstance(module, torch.nn.Linear | torch.nn.LayerNorm)
+        seen_shapes[module] = (_feature_map(x.shape, last), _feature_map(output.shape, last),
+                               _shape_madds(module, x, output, batch))
+
+    hooks = [m.register_forward_hook(record) for m in leaves]
+    if progress:
+        progress(f"running forward at {resolution}×{resolution} …")
     try:
         with torch.no_grad(), FlopCounterMode(display=False) as counter:
             model(torch.zeros(batch, in_channels, resolution, resolution))
+    except Exception as exc:  # noqa: BLE001 - the model cannot run: one line, exit 2
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise MbcalcError(f"the model cannot run on a {batch}×{in_channels}×{resolution}×"
+                          f"{resolution} input ({type(exc).__name__}: {first})") from None
     finally:
         for hook in hooks:
             hook.remove()
     flops = counter.get_flop_counts()  # keyed "<root class>.<module path>"
     root = type(model).__name__
-    measured, seen = [], set()
-    for module in [*order, *names]:
-        if module in seen:
+    counted: set[int] = set()
+
+    def own(module: Any, recurse: bool) -> int:
+        total = 0
+        for p in module.parameters(recurse=recurse):
+            if id(p) not in counted:
+                counted.add(id(p))
+                total += p.numel()
+        return total
+
+    measured, done = [], set()
+    for module in [*order, *leaves]:
+        if module in done or module not in leaves:
             continue
-        seen.add(module)
-        ran = module in order
-        flop_count = sum(flops.get(f"{root}.{names[module]}", {}).values())
-        madds = flop_count // (2 * batch) if ran else None
-        params = sum(p.numel() for p in module.parameters())
-        measured.append(Measured(names[module], params, madds))
-    return measured
+        done.add(module)
+        ran = module in seen_shapes or module in order
+        flop_count = sum(flops.get(f"{root}.{leaves[module]}", {}).values())
+        x_shape, y_shape, by_shape = seen_shapes.get(module, (None, None, None))
+        measured.append(Measured(leaves[module], own(module, False),
+                                 flop_count // (2 * batch) if ran else None,
+                                 by_shape, x_shape, y_shape))
+    for name, module in named:  # parameters held by non-leaf modules: a layer scale, a token
+        if module in leaves:
+            continue
+        held = own(module, False)
+        if held:
+            names = ", ".join(n for n, _ in module.named_parameters(recurse=False))
+            measured.append(Measured(f"{name or root}.{names}" if name else names, held, None))
+    params = sum(p.numel() for p in model.parameters())
+    shape_total = sum(m.shape_madds for m in measured if m.shape_madds is not None)
+    return Measurement(measured, params, counter.get_total_flops() // (2 * batch), shape_total)
 
 
 def has_side_branch(items: list[Any]) -> bool:
@@ -235,6 +393,32 @@ def measure_keras(model: Any) -> list[Measured]:
     return measured
 
 
+def measure_keras_model(model: Any, progress: Progress | None = None) -> Measurement:
+    """A Keras model's layers (``measure_keras``), all its weights once (``count_params``), and
+    on Keras's torch backend its MAdds by ``FlopCounterMode`` on one zeros input (on another
+    backend MAdds are not measured)."""
+    import keras
+
+    layers = measure_keras(model)
+    madds = None
+    if keras.backend.backend() == "torch":
+        import torch
+        from torch.utils.flop_counter import FlopCounterMode
+
+        shape = [1 if n is None else int(n) for n in model.inputs[0].shape]
+        if progress:
+            progress(f"running forward on a {'×'.join(map(str, shape))} input …")
+        try:
+            with torch.no_grad(), FlopCounterMode(display=False) as counter:
+                model(torch.zeros(shape), training=False)
+        except Exception as exc:  # noqa: BLE001 - the model cannot run: one line, exit 2
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise MbcalcError(f"the model cannot run on a {'×'.join(map(str, shape))} input "
+                              f"({type(exc).__name__}: {first})") from None
+        madds = counter.get_total_flops() // 2
+    return Measurement(layers, int(model.count_params()), madds)
+
+
 def _size(shape: Any) -> int:
     total = 1
     for n in shape:
@@ -255,7 +439,8 @@ def torch_model(name: str, alpha: float, variables: dict[str, Any]) -> Any:
             f"mbcalc verify needs torch ({exc.name} is missing): {INSTALL_HINT}") from None
     if name not in builders:
         known = ", ".join(sorted(builders))
-        raise MbcalcError(f"no torch reference model for '{name}' (there are: {known})")
+        raise MbcalcError(f"no torch reference model for '{name}' (there are: {known}); check "
+                          "a spec against your own model with --reference FILE.py:CALLABLE")
     builder = builders[name]
     accepted = inspect.signature(builder).parameters
     if alpha != 1 and "alpha" not in accepted:

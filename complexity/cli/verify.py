@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from typing import Annotated
 
 import typer
@@ -20,14 +20,21 @@ from complexity.cli.app import (
     Rho,
     Sets,
     app,
-    spec_of,
     user_errors,
-    walk_at,
 )
+from complexity.cli.arguments import one_resolution, parse_sets, positive
 from complexity.cli.delivery import Format, deliver
 
 
-@app.command()
+def _progress(message: str) -> None:
+    print(f"mbcalc: {message}", file=sys.stderr, flush=True)
+
+
+@app.command(help="Check a spec against a real model, layer by layer; exit 0 only if all match, "
+             "3 if not.\n\nThe model is your own (--reference, which imports and runs your "
+             "Python file) or mbcalc's reference of a zoo network. Layers are paired by shapes "
+             "and counts, every parameter of the model counts, and MAdds are measured twice "
+             "(torch's FlopCounterMode, and each conv's and linear's shapes).")
 @user_errors
 def verify(
     model: Model,
@@ -35,41 +42,44 @@ def verify(
     rho: Rho = None,
     resolution: Resolution = None,
     framework: Annotated[
-        Framework, typer.Option(help="torch: hand-written reference; keras: keras.applications.")
+        Framework, typer.Option(help="Without --reference: torch, mbcalc's hand-written "
+                                "reference of a zoo network; keras, keras.applications.")
     ] = Framework.torch,
+    reference: Annotated[
+        str | None, typer.Option(
+            help="Your own model: FILE.py:CALLABLE or package.module:CALLABLE returning a "
+            "torch.nn.Module or a Keras model. This IMPORTS AND RUNS that Python code "
+            "(a spec file never runs code).")
+    ] = None,
+    reference_arg: Annotated[
+        list[str] | None, typer.Option(
+            "--reference-arg", help="A keyword argument for the --reference callable: "
+            "NAME=VALUE (repeatable).")
+    ] = None,
     fmt: Fmt = Format.table,
     output: Output = None,
     force: Force = False,
     sets: Sets = None,
     debug: Debug = False,
 ) -> None:
-    """Check a zoo network against a real model, layer by layer; exit 0 only if all match."""
-    from complexity.analysis import verify as check
-    from complexity.render.comparisons import verify_table
-    from complexity.render.tables import heading
+    """Check a spec against a real model, layer by layer (the help text is above)."""
+    from complexity.api import verify as run_verify
+    from complexity.reference.user import parse_arguments
+    from complexity.render.comparisons import first_differences
 
-    spec = spec_of(model, sets)
-    report = walk_at(spec, alpha, rho, resolution, framework.value)
-    variables = dict(spec.network.variables)
-    if framework is Framework.torch:
-        reference = check.torch_model(spec.network.name, float(report.alpha), variables)
-        measured = check.measure_torch(reference, report.resolution, spec.network.in_channels,
-                                       training=check.has_side_branch(spec.network.layers))
-    else:
-        reference = check.keras_model(spec.network.name, float(report.alpha), report.resolution,
-                                      variables)
-        measured = check.measure_keras(reference)
-    result = check.verify(report, measured)
+    rho_value, size = one_resolution(rho, resolution)
+    arguments = parse_arguments(reference_arg or [])
+    if arguments and reference is None:
+        from complexity.errors import MbcalcError
+
+        raise MbcalcError("--reference-arg needs --reference FILE.py:CALLABLE")
+    check = run_verify(model, reference, alpha=positive("alpha", alpha) or 1, rho=rho_value,
+                       resolution=size, sets=parse_sets(sets or []), arguments=arguments,
+                       framework=framework.value, progress=_progress)
     if fmt is Format.json:
-        data = {"model": report.model, "framework": framework.value, "ok": result.ok,
-                "params": list(result.params), "madds": list(result.madds),
-                "layers": [{"spec": vars(p.ours) if p.ours else None,
-                            "model": vars(p.theirs) if p.theirs else None, "ok": p.ok}
-                           for p in result.pairs]}
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        deliver(fmt, output, force, text=check.to_json())
     else:
-        side = "torch reference" if framework is Framework.torch else "keras.applications"
-        deliver(fmt, output, force,
-                tables=[verify_table(result, f"{heading(report)} — spec vs {side}")])
-    if not result.ok:
+        deliver(fmt, output, force, tables=check.tables())
+    if not check.ok:
+        print(f"mismatch: {first_differences(check.result)}", file=sys.stderr)
         raise typer.Exit(EXIT_MISMATCH)

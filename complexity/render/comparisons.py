@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from complexity.analysis.compare import Costed, Problem
 from complexity.analysis.verify import Measured, Verification
 from complexity.render.formula import pretty
@@ -44,8 +46,14 @@ def verify_table(check: Verification, title: str) -> Table:
         f"MAdds: spec {grouped(ours_m)}, model "
         + ("not counted" if theirs_m is None else grouped(theirs_m))
         + ("" if theirs_m in (None, ours_m) else f" — differ by {grouped(ours_m - theirs_m)}"),
-        "all layers match" if check.ok else f"{bad} layer(s) do not match (✗)",
     ]
+    if check.shape_madds[1] is not None:
+        notes.append(f"MAdds from the conv and linear layers' shapes: model "
+                     f"{grouped(check.shape_madds[1])}"
+                     + ("" if check.shape_madds[1] == ours_m
+                        else f" — differ by {grouped(ours_m - check.shape_madds[1])}"))
+    notes.append("all layers match" if check.ok
+                 else f"{bad} layer(s) do not match (✗)" if bad else "the totals do not match")
     return Table(
         title=title,
         columns=["#", "spec layer", "params", "MAdds", "model layer", "model params",
@@ -53,3 +61,38 @@ def verify_table(check: Verification, title: str) -> Table:
         rows=rows,
         notes=notes,
     )
+
+
+def verify_dict(check: Verification, model: str, framework: str) -> dict[str, Any]:
+    """``mbcalc verify --format json``: the verdict, both sides' totals, and the paired layers."""
+    return {"model": model, "framework": framework, "ok": check.ok,
+            "params": list(check.params), "madds": list(check.madds),
+            "madds_from_shapes": list(check.shape_madds), "problems": list(check.problems),
+            "layers": [{"spec": _plain(p.ours), "model": _plain(p.theirs), "ok": p.ok}
+                       for p in check.pairs]}
+
+
+def _plain(m: Measured | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    data = {"name": m.name, "params": m.params, "madds": m.madds}
+    if m.shape_madds is not None:
+        data["madds_from_shapes"] = m.shape_madds
+    if m.input is not None:
+        data["input"], data["output"] = list(m.input), list(m.output or ())
+    return data
+
+
+def first_differences(check: Verification, count: int = 5) -> str:
+    """The first differing layers side by side, and the totals that differ, as plain lines."""
+    def side(m: Measured | None) -> str:
+        if m is None:
+            return "(nothing)"
+        madds = "MAdds n/a" if m.madds is None else f"{grouped(m.madds)} MAdds"
+        return f"{m.name}: {grouped(m.params)} params, {madds}"
+
+    bad = [p for p in check.pairs if not p.ok]
+    lines = [f"spec {side(p.ours)}  ≠  model {side(p.theirs)}" for p in bad[:count]]
+    if len(bad) > count:
+        lines.append(f"… and {len(bad) - count} more differing layer(s)")
+    return "\n".join([*lines, *check.problems])

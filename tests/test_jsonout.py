@@ -1,0 +1,78 @@
+"""The JSON contract's formula recipe (README.md): run as written, in a fresh interpreter that
+imports only sympy, over every layer of every zoo network, both formulas."""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from complexity.engine.walk import walk
+from complexity.language.zoo import resolve, zoo_names
+from complexity.render.jsonout import report_json
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+DRIVER = """
+import io, json, sys
+block, files = sys.argv[1], sys.argv[2:]
+for name in files:
+    sys.stdin = io.StringIO(open(name, encoding="utf-8").read())
+    exec(compile(block, "README.md recipe", "exec"), {"__name__": "__main__"})
+assert not [m for m in sys.modules if m.startswith("complexity")], "only sympy may be imported"
+"""
+
+
+def recipe() -> str:
+    """The code block that follows the README's recipe marker, exactly as written."""
+    found = re.search(r"<!-- recipe: the tests run this block verbatim -->\n```python\n(.*?)```",
+                      README.read_text(encoding="utf-8"), re.S)
+    assert found, "README.md lost its recipe block"
+    return found.group(1)
+
+
+def run_recipe(tmp_path: Path, reports: dict[str, str]) -> list[str]:
+    files = []
+    for name, text in reports.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+    done = subprocess.run([sys.executable, "-I", "-c", DRIVER, recipe(), *files],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.splitlines()
+
+
+def test_the_readme_recipe_passes_on_every_zoo_network(tmp_path: Path) -> None:
+    reports = {name: report_json(walk(resolve(name), convention="torch")) for name in zoo_names()}
+    lines = run_recipe(tmp_path, reports)
+    rows = [len(json.loads(text)["layers"]) for text in reports.values()]
+    assert lines == [f"{n} layers: every formula gives its count" for n in rows]
+    assert sum(rows) > 1000
+
+
+def test_the_recipe_reads_names_that_sympy_owns(tmp_path: Path) -> None:
+    # Names other formulas may use one day: each one sympy's own function or constant.
+    names = ["N", "S", "E", "I", "Q", "O", "beta", "gamma", "pi", "zeta", "Symbol", "sin"]
+    values = {name: k + 2 for k, name in enumerate(names)}
+    product = 1
+    for value in values.values():
+        product *= value
+    row = {"name": "x", "params": product, "madds": values["N"] * values["S"] + values["E"],
+           "params_formula": "*".join(names), "madds_formula": "N*S + E", "symbols": values}
+    lines = run_recipe(tmp_path, {"clash": json.dumps({"layers": [row]})})
+    assert lines == ["1 layers: every formula gives its count"]
+
+
+def test_zoo_symbol_names_are_not_reserved() -> None:
+    used = set()
+    for name in zoo_names():
+        for row in walk(resolve(name), closed=False).rows:
+            used |= set(row.values)
+    assert used, "no symbols found"
+    for name in used:
+        assert name.isidentifier() and not keyword.iskeyword(name), name
+        assert name not in ("alpha", "rho"), name
