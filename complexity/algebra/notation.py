@@ -2,7 +2,8 @@
 
 D_K kernel size, M input channels, N output channels, D_F output feature map size, g groups;
 K_h, K_w, H_out, W_out where a kernel or a map is not square; m depth multiplier; C channels of
-a layer that keeps its width, C_r an SE layer's squeeze width.
+a layer that keeps its width, C_r an SE layer's squeeze width; H_in, W_in the map a global
+or adaptive pooling layer reduces.
 """
 
 from complexity.algebra.expr import Sym
@@ -16,3 +17,4 @@ c_1, c_2 = Sym("c_1"), Sym("c_2")
 """Memory (ShuffleNet V2's notation): channels read and channels written by a layer."""
 h, w, h_1, w_1 = Sym("h"), Sym("w"), Sym("h_1"), Sym("w_1")
 """The output map h×w, and the input map h_1×w_1 where it differs."""
+H_in, W_in = Sym("H_in"), Sym("W_in")

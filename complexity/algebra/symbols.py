@@ -36,8 +36,13 @@ h_1 = Symbol("h_1", positive=True, integer=True)
 """The input map's height where it differs from the output's (h)."""
 w_1 = Symbol("w_1", positive=True, integer=True)
 
+H_in = Symbol("H_in", positive=True, integer=True)
+"""Height of the map a global or adaptive pooling layer reduces (analysis/ops.py)."""
+W_in = Symbol("W_in", positive=True, integer=True)
+"""Width of the map a global or adaptive pooling layer reduces."""
+
 BY_NAME = {
     s.name: s for s in (alpha, rho, D_K, K_h, K_w, M, N, D_F, H_out, W_out, g, m, C, C_r,
-                        c_1, c_2, h, w, h_1, w_1)
+                        c_1, c_2, h, w, h_1, w_1, H_in, W_in)
 }
 """Every symbol by its name, for parsing formulas back (``sympify(text, locals=BY_NAME)``)."""

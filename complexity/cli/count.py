@@ -26,6 +26,7 @@ from complexity.cli.app import (
     walk_at,
 )
 from complexity.cli.delivery import Format, deliver
+from complexity.errors import MbcalcError
 
 
 @app.command()
@@ -50,6 +51,13 @@ def count(
         help="Roofline bound (implies --memory): peak MAdds per second, e.g. 1.2T.")] = None,
     device_bandwidth: Annotated[str | None, typer.Option(
         help="Roofline bound: memory bandwidth, e.g. 25GB/s.")] = None,
+    ops: Annotated[bool, typer.Option(
+        "--ops", help="Also count every other op per layer: bias adds, batch norm, activations, "
+        "pooling, residual adds, SE scaling (docs/why-counters-disagree.md).")] = False,
+    as_peer: Annotated[str | None, typer.Option(
+        "--as", metavar="PEER", help="Also print what PEER prints for this network's torch "
+        "model, and why it differs from the MAdds: ptflops, ptflops-aten, fvcore, thop, "
+        "torchinfo or flopcounter.")] = None,
     plot: Plot = None,
     output: Output = None,
     force: Force = False,
@@ -60,7 +68,14 @@ def count(
     from complexity.render import tables
 
     report = walk_at(spec_of(model, sets), alpha, rho, resolution, convention.value)
+    if as_peer is not None:
+        from complexity.analysis.peers import check_peer
+
+        check_peer(as_peer)
     if memory or device_peak is not None or device_bandwidth is not None:
+        if ops or as_peer is not None:
+            raise MbcalcError("--memory (or a --device-* bound) is a view of its own: give it "
+                              "without --ops and --as")
         from complexity.cli.memory import memory_view
 
         memory_view(report, dtype.value, device_peak, device_bandwidth, fmt, output, force,
@@ -73,9 +88,14 @@ def count(
     if fmt is Format.json:
         from complexity.render.jsonout import report_json
 
-        deliver(fmt, output, force, text=report_json(report, by_kind))
+        deliver(fmt, output, force, text=report_json(report, by_kind, ops, as_peer))
         return
     chosen = [tables.summary_table(report, flops) if summary else tables.layer_table(report, flops)]
     if by_kind:
         chosen.append(tables.kind_table(report))
+    if ops or as_peer:
+        from complexity.render import peers
+
+        chosen += [peers.ops_table(report)] if ops else []
+        chosen += [peers.as_table(report, peers.predict(report, as_peer))] if as_peer else []
     deliver(fmt, output, force, tables=chosen)

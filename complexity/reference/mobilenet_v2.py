@@ -8,7 +8,9 @@ the rest stride 1. A block (inverted residual): 1×1 expansion to t·in channels
 (absent where t = 1), 3×3 depthwise (padding 1) → BN → ReLU6, linear 1×1 projection → BN;
 the input is added where the stride is 1 and in = out.
 Head: 1×1 conv to 1280·max(1, α) → BN → ReLU6, global average pool, dropout 0.2, fully
-connected → classes with a bias. No conv has a bias.
+connected → classes with a bias. No conv has a bias. As in torchvision, the global pool is a call
+to ``F.adaptive_avg_pool2d`` in ``forward``, not a module (counters that hook modules see it
+differently: docs/why-counters-disagree.md).
 Width multiplier α: c channels become make_divisible(c·α, 8), the rule of the reference code
 (nearest multiple of 8, at least 8, plus 8 if that lost more than 10 %); the stem too, and the
 head's 1280 only grows (α > 1).
@@ -17,6 +19,7 @@ head's 1280 only grows (α > 1).
 from __future__ import annotations
 
 from torch import Tensor, nn
+from torch.nn import functional as F
 
 SETTINGS: tuple[tuple[int, int, int, int], ...] = (
     (1, 16, 1, 1),
@@ -68,6 +71,20 @@ class InvertedResidual(nn.Module):
         return x + out if self.residual else out
 
 
+class MobileNetV2(nn.Module):
+    """Features, then F.adaptive_avg_pool2d to 1×1 (torchvision's forward), then the classifier."""
+
+    def __init__(self, features: list[nn.Module], classifier: list[nn.Module]) -> None:
+        super().__init__()
+        self.features = nn.Sequential(*features)
+        self.classifier = nn.Sequential(*classifier)
+
+    def forward(self, x: Tensor) -> Tensor:
+        pooled = F.adaptive_avg_pool2d(self.features(x), (1, 1))
+        out: Tensor = self.classifier(pooled.flatten(1))
+        return out
+
+
 def mobilenet_v2(alpha: float = 1.0, classes: int = 1000) -> nn.Module:
     """MobileNetV2 at width multiplier ``alpha`` with a ``classes``-way classifier."""
     channels = make_divisible(32 * alpha)
@@ -79,13 +96,7 @@ def mobilenet_v2(alpha: float = 1.0, classes: int = 1000) -> nn.Module:
             channels = out
     last = make_divisible(1280 * max(1.0, alpha))
     layers += _conv_bn_relu6(channels, last, 1)
-    return nn.Sequential(
-        *layers,
-        nn.AdaptiveAvgPool2d(1),
-        nn.Flatten(),
-        nn.Dropout(p=0.2),
-        nn.Linear(last, classes, bias=True),
-    )
+    return MobileNetV2(layers, [nn.Dropout(p=0.2), nn.Linear(last, classes, bias=True)])
 
 
 MODELS = {"mobilenet_v2": mobilenet_v2}

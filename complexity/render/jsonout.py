@@ -9,8 +9,10 @@ from complexity.analysis.breakdown import by_kind
 from complexity.engine.walk import Report
 
 
-def report_dict(report: Report, kinds: bool = False) -> dict[str, Any]:
-    """The report as plain data: totals and layers as integers, formulas as sympy text."""
+def report_dict(report: Report, kinds: bool = False, ops: bool = False,
+                peer: str | None = None) -> dict[str, Any]:
+    """The report as plain data: totals and layers as integers, formulas as sympy text; with
+    ``ops`` every layer's other ops, with ``peer`` what that counter prints (``totals.as``)."""
     data: dict[str, Any] = {
         "model": report.model,
         "alpha": float(report.alpha),
@@ -44,9 +46,17 @@ def report_dict(report: Report, kinds: bool = False) -> dict[str, Any]:
             {"kind": s.category, "layers": s.layers, "params": s.params, "madds": s.madds}
             for s in by_kind(report)
         ]
+    if ops or peer:
+        from complexity.render import peers
+
+        if ops:
+            peers.ops_json(report, data)
+        if peer:
+            peers.as_json(report, peer, data)
     return data
 
 
-def report_json(report: Report, kinds: bool = False) -> str:
+def report_json(report: Report, kinds: bool = False, ops: bool = False,
+                peer: str | None = None) -> str:
     """``report_dict`` as indented JSON text."""
-    return json.dumps(report_dict(report, kinds), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_dict(report, kinds, ops, peer), indent=2, ensure_ascii=False) + "\n"
