@@ -38,7 +38,8 @@ def count(
     fmt: Fmt = Format.table,
     summary: Annotated[bool, typer.Option(help="Totals only.")] = False,
     by_kind: Annotated[
-        bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2).")
+        bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2), instead "
+                           "of the layer table.")
     ] = False,
     flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
     plot: Plot = None,
@@ -60,7 +61,12 @@ def count(
 
         deliver(fmt, output, force, text=report_json(report, by_kind))
         return
-    chosen = [tables.summary_table(report, flops) if summary else tables.layer_table(report, flops)]
-    if by_kind:
-        chosen.append(tables.kind_table(report))
+    if by_kind:  # the breakdown alone (then the totals, if asked, except in CSV: one table)
+        chosen = [tables.kind_table(report)]
+        if summary and fmt is not Format.csv:
+            chosen.append(tables.summary_table(report, flops))
+    elif summary:
+        chosen = [tables.summary_table(report, flops)]
+    else:
+        chosen = [tables.layer_table(report, flops)]
     deliver(fmt, output, force, tables=chosen)
