@@ -18,7 +18,14 @@ def main(argv: list[str] | None = None) -> int:
         code = app(args=argv, prog_name="mbcalc", standalone_mode=False)
     except (typer.Exit, typer.Abort) as exc:
         code = getattr(exc, "exit_code", 1)
+    except SystemExit as exc:  # --show-completion / --install-completion end in sys.exit
+        code = exc.code if isinstance(exc.code, int) else 0
     except Exception as exc:  # the option parser's usage errors (bad value, unknown option)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `mbcalc`: the help, and no error
+            message = exc.format_message()  # type: ignore[attr-defined]
+            if message.strip():
+                typer.echo(message)
+            return 0
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
         hint = " (see mbcalc --help)" if "--help" not in (argv or sys.argv) else ""

@@ -33,8 +33,9 @@ def schema(
 @app.command("list")
 @user_errors
 def list_models(
-    fmt: Annotated[Format | None, typer.Option("--format", help="Output format "
-                                               "(default: one line per network).")] = None,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", metavar="FORMAT",
+        help="table, markdown, csv, json, latex or html (default: one line per network).")] = None,
     output: Output = None,
     force: Force = False,
     debug: Debug = False,

@@ -24,19 +24,25 @@ from complexity.cli.delivery import Format, deliver
 @app.command()
 @user_errors
 def compare(
-    cin: Annotated[int, typer.Option("--cin", min=1, help="Input channels M.")],
-    cout: Annotated[int, typer.Option("--cout", min=1, help="Output channels N.")],
-    kernel: Annotated[int, typer.Option(min=1, help="Kernel size D_K.")],
-    size: Annotated[int, typer.Option(min=1, help="Output feature map size D_F.")],
-    stride: Annotated[int, typer.Option(min=1, help="Stride s.")] = 1,
-    groups: Annotated[int, typer.Option(min=1, help="Groups g (group conv, ShuffleNet).")] = 2,
+    cin: Annotated[int, typer.Option("--cin", min=1, metavar="M", help="Input channels M.")],
+    cout: Annotated[int, typer.Option("--cout", min=1, metavar="N", help="Output channels N.")],
+    kernel: Annotated[int, typer.Option(min=1, metavar="D_K", help="Kernel size D_K.")],
+    size: Annotated[int, typer.Option(min=1, metavar="D_F", help="Output feature map size D_F.")],
+    stride: Annotated[int, typer.Option(min=1, metavar="S", help="Stride s.")] = 1,
+    groups: Annotated[
+        int, typer.Option(min=1, metavar="G", help="Groups g (group conv, ShuffleNet).")
+    ] = 2,
     expansion: Annotated[
-        int, typer.Option(min=1, help="Expansion t (inverted residual).")
+        int, typer.Option(min=1, metavar="T", help="Expansion t (inverted residual).")
     ] = 6,
     alpha: Alpha = "1",
-    rho: Annotated[str, typer.Option(help="Resolution multiplier: D_F' = round(ρ·D_F).")] = "1",
+    rho: Annotated[
+        str, typer.Option(metavar="RHO", help="Resolution multiplier: D_F' = round(ρ·D_F).")
+    ] = "1",
     variants: Annotated[
-        str | None, typer.Option(help="Comma-separated subset, e.g. standard,depthwise_separable.")
+        str | None, typer.Option(metavar="NAME,NAME…",
+                                  help="Only these variants, e.g. standard, depthwise_separable "
+                                  "(comma-separated).")
     ] = None,
     fmt: Fmt = Format.table,
     output: Output = None,

@@ -12,7 +12,7 @@ from complexity.cli.app import (
     ConventionChoice,
     Debug,
     Fmt,
-    Force,
+    ForcePlot,
     Model,
     Output,
     Plot,
@@ -24,7 +24,7 @@ from complexity.cli.app import (
     user_errors,
     walk_at,
 )
-from complexity.cli.delivery import Format, deliver
+from complexity.cli.delivery import Format, deliver, draw_plot
 
 
 @app.command()
@@ -36,15 +36,16 @@ def count(
     resolution: Resolution = None,
     convention: Conv = ConventionChoice.paper,
     fmt: Fmt = Format.table,
-    summary: Annotated[bool, typer.Option(help="Totals only.")] = False,
+    summary: Annotated[bool, typer.Option("--summary", metavar="", help="Totals only.")] = False,
     by_kind: Annotated[
-        bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2), instead "
-                           "of the layer table.")
+        bool, typer.Option("--by-kind", metavar="", help="Cost by kind of layer (paper's "
+                           "Table 2), instead of the layer table.")
     ] = False,
-    flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
+    flops: Annotated[bool, typer.Option("--flops", metavar="",
+                                        help="Also show FLOPs = 2 × MAdds.")] = False,
     plot: Plot = None,
     output: Output = None,
-    force: Force = False,
+    force: ForcePlot = False,
     sets: Sets = None,
     debug: Debug = False,
 ) -> None:
@@ -55,7 +56,7 @@ def count(
     if plot is not None:
         from complexity.render.plot import model_plot
 
-        model_plot(report, plot, force)
+        draw_plot(plot, lambda: model_plot(report, plot, force))
     if fmt is Format.json:
         from complexity.render.jsonout import report_json
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -72,3 +73,12 @@ def deliver(fmt: Format, output: Path | None, force: bool, tables: list[Table] |
                 console.print(line, soft_wrap=True)
         return
     sys.stdout.write(text if text is not None else render(tables or [], fmt))
+
+
+def draw_plot(path: Path, draw: Callable[[], None]) -> None:
+    """Run ``draw`` (it takes seconds: matplotlib), saying so on a terminal, then 'wrote FILE'
+    on stderr like --output."""
+    if sys.stderr.isatty():
+        print(f"drawing {path} …", file=sys.stderr, flush=True)
+    draw()
+    print(f"wrote {path}", file=sys.stderr)

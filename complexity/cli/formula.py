@@ -33,12 +33,16 @@ from complexity.errors import MbcalcError
 def formula(
     model: Model,
     solve_madds: Annotated[
-        str | None, typer.Option(help="Largest α (at --rho) or ρ (at --alpha) within MAdds.")
+        str | None, typer.Option(metavar="MADDS",
+                                       help="Largest α (at --rho) or ρ (at --alpha) within MAdds.")
     ] = None,
     solve_params: Annotated[
-        str | None, typer.Option(help="Largest α (or ρ at --alpha) within params.")
+        str | None,
+        typer.Option(metavar="PARAMS", help="Largest α (or ρ at --alpha) within params."),
     ] = None,
-    alpha: Annotated[str | None, typer.Option(help="Fix α and solve for ρ.")] = None,
+    alpha: Annotated[
+        str | None, typer.Option(metavar="ALPHA", help="Fix α and solve for ρ.")
+    ] = None,
     rho: Rho = None,
     resolution: Resolution = None,
     convention: Conv = ConventionChoice.paper,

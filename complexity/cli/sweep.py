@@ -13,7 +13,7 @@ from complexity.cli.app import (
     ConventionChoice,
     Debug,
     Fmt,
-    Force,
+    ForcePlot,
     Model,
     Output,
     Plot,
@@ -22,7 +22,7 @@ from complexity.cli.app import (
     spec_of,
     user_errors,
 )
-from complexity.cli.delivery import Format, deliver
+from complexity.cli.delivery import Format, deliver, draw_plot
 from complexity.errors import MbcalcError
 
 
@@ -30,16 +30,18 @@ from complexity.errors import MbcalcError
 @user_errors
 def sweep(
     model: Model,
-    alpha: Annotated[str, typer.Option(help="α values: 0.25,0.5,1 or START:STOP:COUNT.")] = "1",
-    rho: Annotated[str | None, typer.Option(help="ρ values, as --alpha.")] = None,
+    alpha: Annotated[str, typer.Option(metavar="VALUES",
+                                       help="α values: 0.25,0.5,1 or START:STOP:COUNT.")] = "1",
+    rho: Annotated[str | None, typer.Option(metavar="VALUES", help="ρ values, as --alpha.")] = None,
     resolution: Annotated[
-        str | None, typer.Option(help="Resolutions instead of --rho: 224,192,160,128.")
+        str | None,
+        typer.Option(metavar="PIXELS", help="Resolutions instead of --rho: 224,192,160,128."),
     ] = None,
     convention: Conv = ConventionChoice.paper,
     fmt: Fmt = Format.table,
     plot: Plot = None,
     output: Output = None,
-    force: Force = False,
+    force: ForcePlot = False,
     sets: Sets = None,
     debug: Debug = False,
 ) -> None:
@@ -63,7 +65,7 @@ def sweep(
     if plot is not None:
         from complexity.render.plot import sweep_plot
 
-        sweep_plot(spec.network.name, points, plot, force)
+        draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
     if fmt is Format.json:
         as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
         data = [{"alpha": as_float(p.alpha), "rho": as_float(p.rho), "resolution": p.resolution,

@@ -35,7 +35,9 @@ def verify(
     rho: Rho = None,
     resolution: Resolution = None,
     framework: Annotated[
-        Framework, typer.Option(help="torch: hand-written reference; keras: keras.applications.")
+        Framework, typer.Option(metavar="FRAMEWORK",
+                                help="torch (hand-written reference) or keras "
+                                "(keras.applications).")
     ] = Framework.torch,
     fmt: Fmt = Format.table,
     output: Output = None,
