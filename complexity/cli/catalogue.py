@@ -49,8 +49,8 @@ def list_models(
         text = "".join(f"{name:24} {title}\n" for name, title in zoo)
         deliver(Format.markdown, output, force, text=text)
     elif fmt is Format.json:
-        data = [{"name": name, "title": title} for name, title in zoo]
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        data = {"models": [{"model": name, "title": title} for name, title in zoo]}
+        deliver(fmt, output, force, text=json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         table = Table(title="mbcalc zoo", columns=["model", "title"],
                       rows=[[name, title] for name, title in zoo])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Annotated
 
@@ -59,10 +58,19 @@ def compare(
     names = [v.strip() for v in variants.split(",") if v.strip()] if variants else None
     results = run_compare(problem, names)
     if fmt is Format.json:
-        data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
-                 "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
-                 "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
-                for c in results]
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        from dataclasses import asdict
+
+        from complexity.render.jsonout import object_json
+
+        given = Problem(cin, cout, kernel, size, stride, groups, expansion)
+        data = {"problem": {**asdict(given), "alpha": float(positive("alpha", alpha) or 1),
+                            "rho": float(positive("rho", rho) or 1)},
+                "layer": asdict(problem),
+                "variants": [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
+                              "params_formula": str(c.variant.params),
+                              "madds_formula": str(c.variant.madds),
+                              "ratio_madds": float(c.ratio),
+                              "ratio_formula": str(c.ratio_formula)} for c in results]}
+        deliver(fmt, output, force, text=object_json(data))
         return
     deliver(fmt, output, force, tables=[compare_table(results, problem)])

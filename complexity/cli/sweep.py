@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from typing import Annotated
 
 import typer
@@ -67,9 +66,19 @@ def sweep(
 
         draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
     if fmt is Format.json:
+        from complexity.render.jsonout import object_json
+
         as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
-        data = [{"alpha": as_float(p.alpha), "rho": as_float(p.rho), "resolution": p.resolution,
-                 "params": p.params, "madds": p.madds} for p in points]
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        grid: dict[str, list[float] | list[int]] = {
+            "alpha": list(dict.fromkeys(as_float(p.alpha) for p in points))}
+        if sizes is not None:
+            grid["resolution"] = list(dict.fromkeys(p.resolution for p in points))
+        else:
+            grid["rho"] = list(dict.fromkeys(as_float(p.rho) for p in points))
+        data = {"model": spec.network.name, "convention": convention.value, "grid": grid,
+                "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
+                            "resolution": p.resolution, "params": p.params, "madds": p.madds}
+                           for p in points]}
+        deliver(fmt, output, force, text=object_json(data, "points"))
         return
     deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention.value, points)])

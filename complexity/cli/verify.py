@@ -63,7 +63,8 @@ def verify(
         measured = check.measure_keras(reference)
     result = check.verify(report, measured)
     if fmt is Format.json:
-        data = {"model": report.model, "framework": framework.value, "ok": result.ok,
+        data = {"model": report.model, "convention": report.convention,
+                "framework": framework.value, "ok": result.ok,
                 "params": list(result.params), "madds": list(result.madds),
                 "layers": [{"spec": vars(p.ours) if p.ours else None,
                             "model": vars(p.theirs) if p.theirs else None, "ok": p.ok}
