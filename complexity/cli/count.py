@@ -20,11 +20,9 @@ from complexity.cli.app import (
     Rho,
     Sets,
     app,
-    spec_of,
     user_errors,
-    walk_at,
 )
-from complexity.cli.delivery import Format, deliver, draw_plot
+from complexity.cli.delivery import Format
 
 
 @app.command()
@@ -50,24 +48,7 @@ def count(
     debug: Debug = False,
 ) -> None:
     """Count a network's params and MAdds, layer by layer."""
-    from complexity.render import tables
+    from complexity.cli.fast import count_run
 
-    report = walk_at(spec_of(model, sets), alpha, rho, resolution, convention.value)
-    if plot is not None:
-        from complexity.render.plot import model_plot
-
-        draw_plot(plot, lambda: model_plot(report, plot, force))
-    if fmt is Format.json:
-        from complexity.render.jsonout import report_json
-
-        deliver(fmt, output, force, text=report_json(report, by_kind))
-        return
-    if by_kind:  # the breakdown alone (then the totals, if asked, except in CSV: one table)
-        chosen = [tables.kind_table(report)]
-        if summary and fmt is not Format.csv:
-            chosen.append(tables.summary_table(report, flops))
-    elif summary:
-        chosen = [tables.summary_table(report, flops)]
-    else:
-        chosen = [tables.layer_table(report, flops)]
-    deliver(fmt, output, force, tables=chosen)
+    count_run(model, alpha, rho, resolution, convention.value, fmt, summary, by_kind, flops, plot,
+              output, force, sets)

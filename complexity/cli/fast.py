@@ -1,0 +1,107 @@
+"""The everyday invocation, ``mbcalc NAME [--alpha A] [--rho R | --resolution N] [--convention
+C] [--format F] [--summary] [--by-kind] [--flops]``, without loading typer (a third of the cold
+start). Anything else — another command, any other option, a doubtful value, an error — is left
+to the typer command, which prints exactly what this prints (both call ``count_run``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from complexity.cli.delivery import Format, deliver, draw_plot
+
+_VALUES = {"--alpha", "--rho", "--resolution", "--convention", "--format"}
+_FLAGS = {"--summary", "--by-kind", "--flops"}
+_CONVENTIONS = ("paper", "torch", "keras")
+_COMMANDS = {"count", "compare", "sweep", "formula", "verify", "schema", "list"}
+
+
+def parse(argv: list[str]) -> dict[str, str | bool] | None:
+    """The options of a plain count, or None when typer should read ``argv``."""
+    if argv and argv[0] == "count":
+        argv = argv[1:]
+    if not argv or argv[0].startswith("-") or argv[0] in _COMMANDS:
+        return None
+    found: dict[str, str | bool] = {"model": argv[0]}
+    rest = argv[1:]
+    while rest:
+        token = rest.pop(0)
+        name, equals, value = token.partition("=")
+        if name in _FLAGS and not equals:
+            pass
+        elif name in _VALUES:
+            if not equals:
+                if not rest:
+                    return None
+                value = rest.pop(0)
+            if not value or value.startswith("-"):
+                return None
+        else:
+            return None
+        key = name[2:]
+        if key in found:  # repeated: typer decides which one counts
+            return None
+        found[key] = True if name in _FLAGS else value
+    if found.get("convention", "paper") not in _CONVENTIONS:
+        return None
+    if found.get("format", "table") not in Format.__members__:
+        return None
+    resolution = found.get("resolution")
+    if resolution is not None and not (isinstance(resolution, str) and resolution.isdigit()):
+        return None
+    return found
+
+
+def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
+              convention: str, fmt: Format, summary: bool, by_kind: bool, flops: bool,
+              plot: Path | None, output: Path | None, force: bool,
+              sets: list[str] | None) -> None:
+    """``mbcalc count``: walk the network, then print or write the chosen tables."""
+    from fractions import Fraction
+
+    from complexity.cli.arguments import one_resolution, parse_sets, positive
+    from complexity.engine.walk import walk
+    from complexity.language.zoo import resolve
+    from complexity.render import tables
+
+    spec = resolve(model, parse_sets(sets or []))
+    rho_value, size = one_resolution(rho, resolution)
+    report = walk(spec, positive("alpha", alpha) or Fraction(1), rho_value, size,
+                  convention)  # type: ignore[arg-type]
+    if plot is not None:
+        from complexity.render.plot import model_plot
+
+        draw_plot(plot, lambda: model_plot(report, plot, force))
+    if fmt is Format.json:
+        from complexity.render.jsonout import report_json
+
+        deliver(fmt, output, force, text=report_json(report, by_kind))
+        return
+    if by_kind:  # the breakdown alone (then the totals, if asked, except in CSV: one table)
+        chosen = [tables.kind_table(report)]
+        if summary and fmt is not Format.csv:
+            chosen.append(tables.summary_table(report, flops))
+    elif summary:
+        chosen = [tables.summary_table(report, flops)]
+    else:
+        chosen = [tables.layer_table(report, flops)]
+    deliver(fmt, output, force, tables=chosen)
+
+
+def run(argv: list[str]) -> bool:
+    """Count as ``mbcalc`` would if ``argv`` is a plain count; False (nothing printed) when it
+    is not, or when anything goes wrong (typer then reports it in its own words)."""
+    found = parse(argv)
+    if found is None:
+        return False
+    try:
+        resolution = found.get("resolution")
+        count_run(str(found["model"]), str(found.get("alpha", "1")),
+                  found.get("rho"), int(resolution) if isinstance(resolution, str) else None,
+                  str(found.get("convention", "paper")), Format(found.get("format", "table")),
+                  bool(found.get("summary")), bool(found.get("by-kind")),
+                  bool(found.get("flops")), None, None, False, None)
+    except BrokenPipeError:
+        raise
+    except Exception:  # noqa: BLE001 - typer's path reports it (nothing was printed yet)
+        return False
+    return True
