@@ -310,13 +310,13 @@ def report(args: argparse.Namespace, results: dict[str, Measurement], started: s
         for a, r in args.sweep_points:
             m = results.get(f"sweep:{a}x{r}")
             if m is not None:
-                target, verdict = "— (reported)", "info"
+                target, outcome = "— (reported)", "info"
                 if a * r == 10_000:
                     target = f"≤ {SWEEP_MAX_RATIO:g}×"
                     within = m.ok and cold.ok and m.wall <= SWEEP_MAX_RATIO * cold.wall
-                    verdict = "PASS" if within else "FAIL"
+                    outcome = "PASS" if within else "FAIL"
                 rows.append((f"2. sweep {a}×{r} = {a * r:,} points, vs (1)", target,
-                             fmt_time(m), ratio_text(m, cold, "wall"), verdict))
+                             fmt_time(m), ratio_text(m, cold, "wall"), outcome))
 
     small_n, large_n = args.depths
     for variant in ("plain", "repeat"):
