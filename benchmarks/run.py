@@ -209,6 +209,8 @@ def check_count(rows: int | None = None) -> Check:
 def check_sweep(points: int) -> Check:
     def check(text: str) -> str:
         data = json.loads(text)
+        if isinstance(data, dict):  # {model, convention, grid, points} (a bare list before)
+            data = data["points"]
         if len(data) != points or "madds" not in data[-1]:
             raise ValueError(f"{len(data)} points, expected {points}")
         return f"{len(data):,} points"
