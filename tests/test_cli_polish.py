@@ -78,3 +78,15 @@ def test_plot_says_what_it_wrote(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert f"wrote {target}" in result.stderr
     assert target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_completion_completes_commands_and_options(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from complexity.cli import fast
+
+    monkeypatch.setenv("_MBCALC_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "mbcalc mobilenet_v1 --al")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    assert fast.run(["mobilenet_v1"]) is False  # completion is typer's, never the fast count
+    assert main([]) == 0
+    assert "--alpha" in capsys.readouterr().out.split()

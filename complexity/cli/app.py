@@ -46,6 +46,9 @@ def _tidy(params: list[Any]) -> list[Any]:
     return params
 
 
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
 class DefaultCommand(TyperGroup):
     """A group where ``mbcalc MODEL …`` means ``mbcalc count MODEL …``."""
 
@@ -55,6 +58,13 @@ class DefaultCommand(TyperGroup):
         return _tidy(super().get_params(ctx))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if len(args) == 2 and args[0] == "--show-completion" and args[1] in _SHELLS:
+            # typer's --show-completion detects the shell; a named one is honoured here
+            from typer._completion_shared import get_completion_script
+
+            typer.echo(get_completion_script(prog_name="mbcalc", complete_var="_MBCALC_COMPLETE",
+                                             shell=args[1]))
+            raise typer.Exit(0)
         own = {name for p in self.get_params(ctx) for name in [*p.opts, *p.secondary_opts]}
         if args and args[0] not in self.commands and args[0] not in own:
             args = [self.default, *args]

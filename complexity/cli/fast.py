@@ -90,7 +90,9 @@ def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
 def run(argv: list[str]) -> bool:
     """Count as ``mbcalc`` would if ``argv`` is a plain count; False (nothing printed) when it
     is not, or when anything goes wrong (typer then reports it in its own words)."""
-    found = parse(argv)
+    import os
+
+    found = None if os.environ.get("_MBCALC_COMPLETE") else parse(argv)  # shell completion
     if found is None:
         return False
     try:
