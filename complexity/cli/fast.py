@@ -67,10 +67,11 @@ def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
     rho_value, size = one_resolution(rho, resolution)
     report = walk(spec, positive("alpha", alpha) or Fraction(1), rho_value, size,
                   convention)  # type: ignore[arg-type]
-    if plot is not None:
-        from complexity.render.plot import model_plot
+    if plot is not None:  # with --by-kind, the shares by kind; else the cost layer by layer
+        from complexity.render.plot import kind_plot, model_plot
 
-        draw_plot(plot, lambda: model_plot(report, plot, force))
+        draw = kind_plot if by_kind else model_plot
+        draw_plot(plot, lambda: draw(report, plot, force))
     if fmt is Format.json:
         from complexity.render.jsonout import report_json
 
