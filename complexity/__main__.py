@@ -3,15 +3,24 @@
 import os
 import sys
 
-from complexity.cli import main
-from complexity.cli.streams import silence_stdout, write_failure
+from complexity.cli.streams import prepare, silence_stdout, write_failure
 from complexity.errors import MbcalcError
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the plain count without typer, anything else with it."""
+    # mbcalc uses no pydantic plugins; skip their discovery (it scans every installed package)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    prepare()  # a closed, full or ASCII-only standard output: clear errors, not tracebacks
     try:
-        code = main()
+        from complexity.cli.fast import run as fast
+
+        if fast(sys.argv[1:]):
+            code = 0
+        else:
+            from complexity.cli import main
+
+            code = main()
         sys.stdout.flush()
     except BrokenPipeError:  # `mbcalc … | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

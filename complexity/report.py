@@ -356,7 +356,8 @@ class Check(Tabular):
         """Exactly the CLI's ``verify --format json`` object."""
         from complexity.render.comparisons import verify_dict
 
-        return verify_dict(self.result, self.report.model, self.framework)
+        return verify_dict(self.result, self.report.model, self.framework,
+                           self.report.convention)
 
     def tables(self) -> list[Table]:
         """The CLI's side-by-side table."""

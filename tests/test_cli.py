@@ -78,7 +78,7 @@ def test_markdown_and_latex_render_the_by_kind_table() -> None:
     assert "| Conv 1×1 | 13 | 3,139,584 | 74.59 | 539,492,352 | 94.86 |" in out
     code, out, _ = run("mobilenet_v1", "--by-kind", "--format", "latex")
     assert code == 0
-    assert r"\toprule" in out and r"\end{tabular}" in out
+    assert r"\toprule" in out and r"\end{longtable}" in out
     assert "Conv DW 3$\\times$3 & 13 & 44,640 & 1.06 & 17,385,984 & 3.06" in out
 
 
@@ -201,9 +201,9 @@ def test_list_in_every_format() -> None:
     for fmt in ("table", "markdown", "csv", "json", "latex", "html"):
         code, out, _ = run("list", "--format", fmt)
         assert code == 0 and "mobilenet" in out, fmt  # (LaTeX escapes the underscore)
-    listed = {e["name"]: e for e in json.loads(run("list", "--format", "json")[1])}
+    listed = {e["model"]: e for e in json.loads(run("list", "--format", "json")[1])["models"]}
     assert listed["mobilenet_v1"]["title"] == "MobileNetV1 (Howard et al. 2017)"
     assert listed["resnet101"] == {
-        "name": "resnet101", "title": "ResNet, ResNeXt, Wide ResNet (He et al. 2015; Xie et al. "
+        "model": "resnet101", "title": "ResNet, ResNeXt, Wide ResNet (He et al. 2015; Xie et al. "
         "2016) — depth=101", "source": "torchvision", "file": "resnet.yaml",
         "variables": {"depth": 101}}

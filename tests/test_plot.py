@@ -40,3 +40,12 @@ def test_plot_without_matplotlib_says_how_to_install(tmp_path: Path,
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     result = runner.invoke(app, ["mobilenet_v1", "--plot", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "pip install 'mbcalc[plot]'" in result.stderr
+
+
+def test_by_kind_plots_the_shares(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    svg = tmp_path / "kinds.svg"
+    result = runner.invoke(app, ["mobilenet_v1", "--by-kind", "--plot", str(svg)])
+    assert result.exit_code == 0, result.stderr
+    text = svg.read_text(encoding="utf-8")
+    assert "by kind" in text and "94.86%" in text  # 539,492,352 / 568,740,352 of MAdds in 1×1

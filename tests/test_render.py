@@ -78,7 +78,8 @@ def test_latex_compiles(command: str, tmp_path: Path) -> None:
     if engine is None:
         pytest.skip("no TeX engine (pdflatex, lualatex or xelatex) is installed")
     body = output(COMMANDS[command], "latex")
-    document = ("\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage{amsmath}\n"
+    document = ("\\documentclass{article}\n\\usepackage{booktabs,longtable}\n"
+                "\\usepackage{amsmath}\n"
                 "\\usepackage[margin=1cm,landscape]{geometry}\n\\begin{document}\n"
                 f"{body}\\end{{document}}\n")
     (tmp_path / "t.tex").write_text(document, encoding="utf-8")
@@ -95,6 +96,40 @@ def test_counts_beyond_a_float_are_formatted() -> None:
 
     assert short(10**400) == "1.000e+388T"
     assert readable(2 * 10**350).endswith("(2.000e+338T)")
-    assert megabytes(10**306) == "4.000e+300 MB"
+    assert megabytes(10**306) == "4.000e+294 TB"
     assert decimal(Fraction(10**301, 3)) == "3.33333e+300"
     assert short(568_740_352) == "568.7M"  # the float path is unchanged
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_json_is_one_object_with_the_shared_keys(command: str) -> None:
+    data = json.loads(output(COMMANDS[command], "json"))
+    assert isinstance(data, dict)
+    if command != "compare":  # compare costs one layer, no model: its inputs are `problem`
+        assert data["model"] == "mobilenet_v1" and data["convention"] == "paper"
+    else:
+        assert data["problem"]["cin"] == 512 and data["layer"]["cin"] == 384  # 0.75 · 512
+
+
+def test_sweep_json_names_its_grid() -> None:
+    data = json.loads(output(COMMANDS["sweep"], "json"))
+    assert data["grid"] == {"alpha": [1.0, 0.5], "resolution": [224, 128]}
+    assert [(p["alpha"], p["resolution"]) for p in data["points"]] == [
+        (1.0, 224), (1.0, 128), (0.5, 224), (0.5, 128)]
+    assert data["points"][0]["madds"] == 568_740_352  # the MobileNet paper's Table 8 figure
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_csv_is_one_table_with_an_ascii_header(command: str) -> None:
+    text = output(COMMANDS[command], "csv")
+    assert "\n\n" not in text
+    header = text.splitlines()[0]
+    assert header.isascii(), header
+
+
+def test_html_aligns_numbers_right_and_latex_breaks_across_pages() -> None:
+    html = output(COMMANDS["count"], "html")
+    assert '<td style="text-align: right">4,147,200</td>' in html  # conv1's MAdds
+    latex = output(COMMANDS["count"], "latex")
+    assert latex.startswith("% needs \\usepackage{booktabs,longtable}")
+    assert "\\begin{longtable}" in latex and "\\endhead" in latex

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import mul
 
 from complexity.engine.walk import Report, Row, input_resolution, walk
 from complexity.errors import MbcalcError, printable
@@ -145,11 +146,13 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
             weights = [(at_alpha[n].madds // s, k) for k, (n, s) in enumerate(zip(names, here,
                                                                                     strict=True))
                        if at_alpha[n].madds]
+            channel_parts = [w for w, _ in weights]
+            positions = [k for _, k in weights]
         for (rho, resolution), shown in zip(columns, rhos_shown, strict=True):
             factors = spatial[resolution]
             if not usable or factors is None:
                 points.append(_point(walk_at(alpha, resolution), alpha, rho))
                 continue
-            madds = sum(w * factors[k] for w, k in weights)
+            madds = sum(map(mul, channel_parts, [factors[k] for k in positions]))
             points.append(Point(alpha, shown, resolution, params, madds))
     return points

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from complexity.cli.arguments import one_resolution, parse_sets, positive
 from complexity.cli.delivery import Format
@@ -49,21 +49,64 @@ class Framework(StrEnum):
     keras = "keras"
 
 
+def _tidy(params: list[Any]) -> list[Any]:
+    """Help without Python types: flags show no ``<bool>``, a named argument no ``<str>``."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+        elif param.param_type_name == "argument" and param.metavar:
+            param.display_type_rich = lambda ctx: None
+    return params
+
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
 class DefaultCommand(TyperGroup):
     """A group where ``mbcalc MODEL …`` means ``mbcalc count MODEL …``."""
 
     default = "count"
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _tidy(super().get_params(ctx))
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if len(args) == 2 and args[0] == "--show-completion" and args[1] in _SHELLS:
+            # typer's --show-completion detects the shell; a named one is honoured here
+            from typer._completion_shared import get_completion_script
+
+            typer.echo(get_completion_script(prog_name="mbcalc", complete_var="_MBCALC_COMPLETE",
+                                             shell=args[1]))
+            raise typer.Exit(0)
+        own = {name for p in self.get_params(ctx) for name in [*p.opts, *p.secondary_opts]}
+        if args and args[0] not in self.commands and args[0] not in own:
             args = [self.default, *args]
         return super().parse_args(ctx, args)
 
 
-app = typer.Typer(
+class Command(TyperCommand):
+    """A command whose usage line names its arguments in capitals: ``mbcalc count MODEL``."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _tidy(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p
+                for p in super().collect_usage_pieces(ctx)]
+
+
+class App(typer.Typer):
+    """typer.Typer whose commands are ``Command``s."""
+
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or Command, **kwargs)
+
+
+app = App(
     cls=DefaultCommand,
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Exact params and multiply-adds (MAdds) of convolutional networks, with formulas.\n\n"
     "mbcalc MODEL_OR_SPEC_FILE [options] counts a zoo network or your own YAML spec.",
 )
@@ -120,18 +163,45 @@ def _internal(exc: Exception, debug: bool) -> typer.Exit:
     return typer.Exit(EXIT_INTERNAL)
 
 
-Model = Annotated[str, typer.Argument(help="A zoo name (see `mbcalc list`) or a spec file.")]
-Alpha = Annotated[str, typer.Option(help="Width multiplier α.")]
-Rho = Annotated[str | None, typer.Option(help="Resolution multiplier ρ: input round(ρ·R).")]
-Resolution = Annotated[int | None, typer.Option(help="Input resolution, instead of --rho.")]
-Conv = Annotated[ConventionChoice, typer.Option(help="What params count (docs/conventions.md).")]
-Fmt = Annotated[Format, typer.Option("--format", help="Output format.")]
-Output = Annotated[Path | None, typer.Option(help="Write to this file instead of the terminal.")]
-Force = Annotated[bool, typer.Option(help="Let --output and --plot overwrite a file.")]
-Plot = Annotated[Path | None, typer.Option(help="Also draw a picture: FILE.png or FILE.svg "
-                                                "(needs the plot extra, matplotlib).")]
-Sets = Annotated[list[str] | None, typer.Option("--set", help="Set a spec variable: NAME=VALUE.")]
-Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+Model = Annotated[str, typer.Argument(metavar="MODEL",
+                                       help="A zoo name (see `mbcalc list`) or a spec file.")]
+Alpha = Annotated[str, typer.Option(metavar="ALPHA", help="Width multiplier α (0.75 or 3/4).")]
+Rho = Annotated[str | None, typer.Option(metavar="RHO",
+                                         help="Resolution multiplier ρ: input round(ρ·R).")]
+Resolution = Annotated[int | None, typer.Option(metavar="PIXELS",
+                                                help="Input resolution, instead of --rho.")]
+Conv = Annotated[ConventionChoice, typer.Option(
+    metavar="CONVENTION", help="What params count: paper, torch or keras (docs/conventions.md).")]
+Fmt = Annotated[Format, typer.Option("--format", metavar="FORMAT",
+                                     help="table, markdown, csv, json, latex or html.")]
+Output = Annotated[Path | None, typer.Option(metavar="FILE",
+                                             help="Write to this file instead of the terminal.")]
+Force = Annotated[bool, typer.Option("--force", metavar="",
+                                     help="Let --output overwrite a file.")]
+ForcePlot = Annotated[bool, typer.Option("--force", metavar="",
+                                         help="Let --output and --plot overwrite a file.")]
+Plot = Annotated[Path | None, typer.Option(metavar="FILE", help="Also draw a picture: FILE.png or "
+                                           "FILE.svg (needs the plot extra, matplotlib).")]
+Sets = Annotated[list[str] | None, typer.Option("--set", metavar="NAME=VALUE",
+                                                help="Set a spec variable (repeatable).")]
+Debug = Annotated[bool, typer.Option("--debug", metavar="", help="Show tracebacks.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"mbcalc {version('mbcalc')}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[bool, typer.Option(
+        "--version", metavar="", is_eager=True, callback=_version,
+        help="Print the version and exit.")] = False,
+) -> None:
+    """The group's own options (the help text is the app's)."""
 
 
 def spec_of(model: str, sets: list[str] | None) -> Any:

@@ -33,8 +33,9 @@ def schema(
 @app.command("list")
 @user_errors
 def list_models(
-    fmt: Annotated[Format | None, typer.Option("--format", help="Output format "
-                                               "(default: one line per network).")] = None,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", metavar="FORMAT",
+        help="table, markdown, csv, json, latex or html (default: one line per network).")] = None,
     output: Output = None,
     force: Force = False,
     debug: Debug = False,
@@ -51,9 +52,9 @@ def list_models(
                        for e in zoo)
         deliver(Format.markdown, output, force, text=text)
     elif fmt is Format.json:
-        data = [{"name": e.name, "title": e.title, "source": e.source, "file": e.file.name,
-                 "variables": e.values} for e in zoo]
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        data = {"models": [{"model": e.name, "title": e.title, "source": e.source,
+                            "file": e.file.name, "variables": e.values} for e in zoo]}
+        deliver(fmt, output, force, text=json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         from complexity.render.tables import Table
 

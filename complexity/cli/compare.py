@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Annotated
 
@@ -24,19 +23,25 @@ from complexity.cli.delivery import Format, deliver
 @app.command()
 @user_errors
 def compare(
-    cin: Annotated[int, typer.Option("--cin", min=1, help="Input channels M.")],
-    cout: Annotated[int, typer.Option("--cout", min=1, help="Output channels N.")],
-    kernel: Annotated[int, typer.Option(min=1, help="Kernel size D_K.")],
-    size: Annotated[int, typer.Option(min=1, help="Output feature map size D_F.")],
-    stride: Annotated[int, typer.Option(min=1, help="Stride s.")] = 1,
-    groups: Annotated[int, typer.Option(min=1, help="Groups g (group conv, ShuffleNet).")] = 2,
+    cin: Annotated[int, typer.Option("--cin", min=1, metavar="M", help="Input channels M.")],
+    cout: Annotated[int, typer.Option("--cout", min=1, metavar="N", help="Output channels N.")],
+    kernel: Annotated[int, typer.Option(min=1, metavar="D_K", help="Kernel size D_K.")],
+    size: Annotated[int, typer.Option(min=1, metavar="D_F", help="Output feature map size D_F.")],
+    stride: Annotated[int, typer.Option(min=1, metavar="S", help="Stride s.")] = 1,
+    groups: Annotated[
+        int, typer.Option(min=1, metavar="G", help="Groups g (group conv, ShuffleNet).")
+    ] = 2,
     expansion: Annotated[
-        int, typer.Option(min=1, help="Expansion t (inverted residual).")
+        int, typer.Option(min=1, metavar="T", help="Expansion t (inverted residual).")
     ] = 6,
     alpha: Alpha = "1",
-    rho: Annotated[str, typer.Option(help="Resolution multiplier: D_F' = round(ρ·D_F).")] = "1",
+    rho: Annotated[
+        str, typer.Option(metavar="RHO", help="Resolution multiplier: D_F' = round(ρ·D_F).")
+    ] = "1",
     variants: Annotated[
-        str | None, typer.Option(help="Comma-separated subset, e.g. standard,depthwise_separable.")
+        str | None, typer.Option(metavar="NAME,NAME…",
+                                  help="Only these variants, e.g. standard, depthwise_separable "
+                                  "(comma-separated).")
     ] = None,
     memory: Annotated[bool, typer.Option(
         "--memory", help="Also each variant's MAC and peak live memory (ShuffleNet V2's G1).")
@@ -66,13 +71,22 @@ def compare(
 
         movement = [data_movement(c.variant, problem) for c in results]
     if fmt is Format.json:
-        data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
-                 "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
-                 "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
-                for c in results]
-        for item, moved in zip(data, movement or [], strict=False):
+        from dataclasses import asdict
+
+        from complexity.render.jsonout import object_json
+
+        given = Problem(cin, cout, kernel, size, stride, groups, expansion)
+        variants_data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
+                          "params_formula": str(c.variant.params),
+                          "madds_formula": str(c.variant.madds),
+                          "ratio_madds": float(c.ratio),
+                          "ratio_formula": str(c.ratio_formula)} for c in results]
+        for item, moved in zip(variants_data, movement or [], strict=False):
             item["mac"], item["peak_memory"] = moved
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        data = {"problem": {**asdict(given), "alpha": float(positive("alpha", alpha) or 1),
+                            "rho": float(positive("rho", rho) or 1)},
+                "layer": asdict(problem), "variants": variants_data}
+        deliver(fmt, output, force, text=object_json(data))
     else:
         tables = [compare_table(results, problem)]
         if movement is not None:

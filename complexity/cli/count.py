@@ -13,7 +13,7 @@ from complexity.cli.app import (
     Debug,
     DType,
     Fmt,
-    Force,
+    ForcePlot,
     Model,
     Output,
     Plot,
@@ -21,12 +21,9 @@ from complexity.cli.app import (
     Rho,
     Sets,
     app,
-    spec_of,
     user_errors,
-    walk_at,
 )
-from complexity.cli.delivery import Format, deliver
-from complexity.errors import MbcalcError
+from complexity.cli.delivery import Format
 
 
 @app.command()
@@ -38,11 +35,13 @@ def count(
     resolution: Resolution = None,
     convention: Conv = ConventionChoice.paper,
     fmt: Fmt = Format.table,
-    summary: Annotated[bool, typer.Option(help="Totals only.")] = False,
+    summary: Annotated[bool, typer.Option("--summary", metavar="", help="Totals only.")] = False,
     by_kind: Annotated[
-        bool, typer.Option("--by-kind", help="Cost by kind of layer (paper's Table 2).")
+        bool, typer.Option("--by-kind", metavar="", help="Cost by kind of layer (paper's "
+                           "Table 2), instead of the layer table.")
     ] = False,
-    flops: Annotated[bool, typer.Option(help="Also show FLOPs = 2 × MAdds.")] = False,
+    flops: Annotated[bool, typer.Option("--flops", metavar="",
+                                        help="Also show FLOPs = 2 × MAdds.")] = False,
     memory: Annotated[bool, typer.Option(
         "--memory", help="Memory view: activation and weight bytes, MAC, peak live memory.")
     ] = False,
@@ -60,42 +59,13 @@ def count(
         "torchinfo or flopcounter.")] = None,
     plot: Plot = None,
     output: Output = None,
-    force: Force = False,
+    force: ForcePlot = False,
     sets: Sets = None,
     debug: Debug = False,
 ) -> None:
     """Count a network's params and MAdds, layer by layer."""
-    from complexity.render import tables
+    from complexity.cli.fast import count_run
 
-    report = walk_at(spec_of(model, sets), alpha, rho, resolution, convention.value)
-    if as_peer is not None:
-        from complexity.analysis.peers import check_peer
-
-        check_peer(as_peer)
-    if memory or device_peak is not None or device_bandwidth is not None:
-        if ops or as_peer is not None:
-            raise MbcalcError("--memory (or a --device-* bound) is a view of its own: give it "
-                              "without --ops and --as")
-        from complexity.cli.memory import memory_view
-
-        memory_view(report, dtype.value, device_peak, device_bandwidth, fmt, output, force,
-                    summary, plot, by_kind)
-        return
-    if plot is not None:
-        from complexity.render.plot import model_plot
-
-        model_plot(report, plot, force)
-    if fmt is Format.json:
-        from complexity.render.jsonout import report_json
-
-        deliver(fmt, output, force, text=report_json(report, by_kind, ops, as_peer))
-        return
-    chosen = [tables.summary_table(report, flops) if summary else tables.layer_table(report, flops)]
-    if by_kind:
-        chosen.append(tables.kind_table(report))
-    if ops or as_peer:
-        from complexity.render import peers
-
-        chosen += [peers.ops_table(report)] if ops else []
-        chosen += [peers.as_table(report, peers.predict(report, as_peer))] if as_peer else []
-    deliver(fmt, output, force, tables=chosen)
+    count_run(model, alpha, rho, resolution, convention.value, fmt, summary, by_kind, flops, plot,
+              output, force, sets, ops=ops, as_peer=as_peer, memory=memory, dtype=dtype.value,
+              device_peak=device_peak, device_bandwidth=device_bandwidth)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -31,19 +31,27 @@ class Format(StrEnum):
     html = "html"
 
 
-def render(tables: list[Table], fmt: Format, width: int = FILE_WIDTH, color: bool = False) -> str:
+def table_width() -> int:
+    """One width for every non-terminal (a pipe, a redirect, --output): FILE_WIDTH, or COLUMNS
+    when set; a terminal's own width when printing to one."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((FILE_WIDTH, 24)).columns
+    return FILE_WIDTH
+
+
+def render(tables: list[Table], fmt: Format, width: int | None = None) -> str:
     """Tables as text in ``fmt`` (any format but JSON, which each command builds itself)."""
     if fmt is Format.table:
-        from rich.console import Console
+        from complexity.render.terminal import plain_text
 
-        from complexity.render.terminal import rich_table
-
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=width, color_system="auto" if color else None,
-                          force_terminal=color)
-        for table in tables:
-            console.print(rich_table(table, width))
-        return buffer.getvalue()
+        return "\n".join(plain_text(t, width or table_width()) for t in tables)
     from complexity.render import plain
 
     write = {Format.markdown: plain.markdown, Format.csv: plain.csv_text,
@@ -85,13 +93,25 @@ def deliver(fmt: Format, output: Path | None, force: bool, tables: list[Table] |
         if str(output) != "-":
             print(f"wrote {printable(str(output))}", file=sys.stderr)
         return
-    if text is None and fmt is Format.table:
+    if text is None and fmt is Format.table and sys.stdout.isatty():
         from rich.console import Console
 
-        from complexity.render.terminal import rich_table
+        from complexity.render.terminal import render_lines
 
-        console = Console()
-        for table in tables or []:
-            console.print(rich_table(table, console.width))
+        console = Console(highlight=False)
+        for k, table in enumerate(tables or []):
+            if k:
+                console.print()
+            for line in render_lines(table, table_width()):
+                console.print(line, soft_wrap=True)
         return
     sys.stdout.write(text if text is not None else render(tables or [], fmt))
+
+
+def draw_plot(path: Path, draw: Callable[[], None]) -> None:
+    """Run ``draw`` (it takes seconds: matplotlib), saying so on a terminal, then 'wrote FILE'
+    on stderr like --output."""
+    if sys.stderr.isatty():
+        print(f"drawing {printable(str(path))} …", file=sys.stderr, flush=True)
+    draw()
+    print(f"wrote {printable(str(path))}", file=sys.stderr)

@@ -35,21 +35,28 @@ from complexity.errors import MbcalcError
 def formula(
     model: Model,
     solve_madds: Annotated[
-        str | None, typer.Option(help="Largest α (at --rho) or ρ (at --alpha) within MAdds.")
+        str | None, typer.Option(metavar="MADDS",
+                                       help="Largest α (at --rho) or ρ (at --alpha) within MAdds.")
     ] = None,
     solve_params: Annotated[
-        str | None, typer.Option(help="Largest α (or ρ at --alpha) within params.")
+        str | None,
+        typer.Option(metavar="PARAMS", help="Largest α (or ρ at --alpha) within params."),
+    ] = None,
+    alpha: Annotated[
+        str | None, typer.Option(metavar="ALPHA", help="Fix α and solve for ρ.")
     ] = None,
     solve_peak_memory: Annotated[
-        str | None, typer.Option(help="Largest α (or ρ at --alpha) whose peak live memory fits "
+        str | None, typer.Option(metavar="BYTES",
+                                 help="Largest α (or ρ at --alpha) whose peak live memory fits "
                                       "this many bytes: 1MB, 512KB (at --dtype, --schedule).")
     ] = None,
-    dtype: Annotated[DType, typer.Option(help="Precision for --solve-peak-memory.")
+    dtype: Annotated[DType, typer.Option(metavar="DTYPE",
+                                         help="Precision for --solve-peak-memory.")
                      ] = DType.float32,
     schedule: Annotated[ScheduleChoice, typer.Option(
+        metavar="SCHEDULE",
         help="Schedule for --solve-peak-memory: sequential or inverted_residual (§5.1).")
     ] = ScheduleChoice.sequential,
-    alpha: Annotated[str | None, typer.Option(help="Fix α and solve for ρ.")] = None,
     rho: Rho = None,
     resolution: Resolution = None,
     convention: Conv = ConventionChoice.paper,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ from complexity.cli.app import (
     Debug,
     DType,
     Fmt,
-    Force,
+    ForcePlot,
     Model,
     Output,
     Plot,
@@ -24,7 +23,7 @@ from complexity.cli.app import (
     spec_of,
     user_errors,
 )
-from complexity.cli.delivery import MAX_SWEEP_TABLE, Format, deliver
+from complexity.cli.delivery import MAX_SWEEP_TABLE, Format, deliver, draw_plot
 from complexity.errors import MbcalcError, printable
 from complexity.language.fields import LARGEST
 
@@ -33,10 +32,12 @@ from complexity.language.fields import LARGEST
 @user_errors
 def sweep(
     model: Model,
-    alpha: Annotated[str, typer.Option(help="α values: 0.25,0.5,1 or START:STOP:COUNT.")] = "1",
-    rho: Annotated[str | None, typer.Option(help="ρ values, as --alpha.")] = None,
+    alpha: Annotated[str, typer.Option(metavar="VALUES",
+                                       help="α values: 0.25,0.5,1 or START:STOP:COUNT.")] = "1",
+    rho: Annotated[str | None, typer.Option(metavar="VALUES", help="ρ values, as --alpha.")] = None,
     resolution: Annotated[
-        str | None, typer.Option(help="Resolutions instead of --rho: 224,192,160,128.")
+        str | None,
+        typer.Option(metavar="PIXELS", help="Resolutions instead of --rho: 224,192,160,128."),
     ] = None,
     convention: Conv = ConventionChoice.paper,
     memory: Annotated[bool, typer.Option(
@@ -49,7 +50,7 @@ def sweep(
     fmt: Fmt = Format.table,
     plot: Plot = None,
     output: Output = None,
-    force: Force = False,
+    force: ForcePlot = False,
     sets: Sets = None,
     debug: Debug = False,
 ) -> None:
@@ -94,11 +95,21 @@ def sweep(
     if plot is not None:
         from complexity.render.plot import sweep_plot
 
-        sweep_plot(spec.network.name, points, plot, force)
+        draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
     if fmt is Format.json:
+        from complexity.render.jsonout import object_json
+
         as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
-        data = [{"alpha": as_float(p.alpha), "rho": as_float(p.rho), "resolution": p.resolution,
-                 "params": p.params, "madds": p.madds} for p in points]
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        grid: dict[str, list[float] | list[int]] = {
+            "alpha": list(dict.fromkeys(as_float(p.alpha) for p in points))}
+        if sizes is not None:
+            grid["resolution"] = list(dict.fromkeys(p.resolution for p in points))
+        else:
+            grid["rho"] = list(dict.fromkeys(as_float(p.rho) for p in points))
+        data = {"model": spec.network.name, "convention": convention.value, "grid": grid,
+                "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
+                            "resolution": p.resolution, "params": p.params, "madds": p.madds}
+                           for p in points]}
+        deliver(fmt, output, force, text=object_json(data, "points"))
         return
     deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention.value, points)])

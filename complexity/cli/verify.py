@@ -42,7 +42,8 @@ def verify(
     rho: Rho = None,
     resolution: Resolution = None,
     framework: Annotated[
-        Framework, typer.Option(help="Without --reference: torch, mbcalc's hand-written "
+        Framework, typer.Option(metavar="FRAMEWORK",
+                                help="Without --reference: torch, mbcalc's hand-written "
                                 "reference of a zoo network; keras, keras.applications.")
     ] = Framework.torch,
     reference: Annotated[

@@ -7,8 +7,8 @@ and spatial sizes as ρ·(size at the base resolution), giving the unrounded pol
 
 from __future__ import annotations
 
-import copy
 import functools
+import gc
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -161,13 +161,19 @@ def walk(
     walker = Walker(spec, Exact(alpha, network.width_rule, network.in_channels), convention,
                     closed)
     start = Shape(network.in_channels, size, size)
-    walker.sequence(
-        network.layers,
-        start,
-        Shape(Poly.const(network.in_channels), network.resolution, network.resolution)
-        if closed else start,
-        Scope(path=("layers",)),
-    )
+    collecting = gc.isenabled()
+    gc.disable()  # the walk makes many small objects and no cycles: a deep spec stays linear
+    try:
+        walker.sequence(
+            network.layers,
+            start,
+            Shape(Poly.const(network.in_channels), network.resolution, network.resolution)
+            if closed else start,
+            Scope(path=("layers",)),
+        )
+    finally:
+        if collecting:
+            gc.enable()
     rows = walker.rows
     return Report(
         model=network.name,
@@ -290,16 +296,18 @@ class Walker:
         else:
             label = getattr(layer, "fn", layer.kind)
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
-        key = ((layer, x, xs, self.exact.origin, self.closed.origin) if self.with_closed
-               else (layer, x, self.exact.origin))
+        # the layer without its name: identical layers named apart are costed once too
+        unnamed = (type(layer), *(v for k, v in layer.__dict__.items() if k != "name"))
+        key = ((unnamed, x, xs, self.exact.origin, self.closed.origin) if self.with_closed
+               else (unnamed, x, self.exact.origin))
         if key not in self.costed:  # a repeated layer on the same input is costed once
             try:
                 self.costed[key] = self.cost(layer, x, xs)
             except LayerProblem as problem:
                 raise self.fail(problem, path, name) from None
         row, ys = self.costed[key]
-        named = copy.copy(row)  # cheaper than dataclasses.replace, which re-runs __init__
-        object.__setattr__(named, "name", name)
+        named = object.__new__(Row)  # a copy without copy.copy's or replace()'s overhead
+        named.__dict__.update(row.__dict__, name=name, layer=layer)
         self.rows.append(named)
         self.reads.append((self.tensor,))
         self.tensor = len(self.rows)

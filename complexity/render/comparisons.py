@@ -91,9 +91,10 @@ def verify_table(check: Verification, title: str) -> Table:
     )
 
 
-def verify_dict(check: Verification, model: str, framework: str) -> dict[str, Any]:
+def verify_dict(check: Verification, model: str, framework: str,
+                convention: str) -> dict[str, Any]:
     """``mbcalc verify --format json``: the verdict, both sides' totals, and the paired layers."""
-    return {"model": model, "framework": framework, "ok": check.ok,
+    return {"model": model, "convention": convention, "framework": framework, "ok": check.ok,
             "params": list(check.params), "madds": list(check.madds),
             "madds_from_shapes": list(check.shape_madds), "problems": list(check.problems),
             "layers": [{"spec": _plain(p.ours), "model": _plain(p.theirs), "ok": p.ok}

@@ -60,3 +60,18 @@ def report_json(report: Report, kinds: bool = False, ops: bool = False,
                 peer: str | None = None) -> str:
     """``report_dict`` as indented JSON text."""
     return json.dumps(report_dict(report, kinds, ops, peer), indent=2, ensure_ascii=False) + "\n"
+
+
+def object_json(data: dict[str, Any], items_key: str | None = None) -> str:
+    """``data`` as indented JSON, with the list under ``items_key`` written one compact object
+    per line by the C encoder (a 10,000-point sweep in milliseconds, still easy to diff)."""
+    if items_key is None:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    items = data[items_key]
+    head = json.dumps({k: v for k, v in data.items() if k != items_key}, indent=2,
+                      ensure_ascii=False)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    body = ",\n".join("    " + encode(item) for item in items)
+    key = json.dumps(items_key)
+    inner = f"{key}: [\n{body}\n  ]" if items else f"{key}: []"
+    return (head[:-2] + ",\n  " if len(head) > 2 else "{\n  ") + inner + "\n}\n"

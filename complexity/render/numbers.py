@@ -37,10 +37,17 @@ def percent(part: int, whole: int) -> str:
 
 
 def megabytes(params: int, bytes_per_param: int = 4) -> str:
-    """Model size in MB (10^6 bytes) for params stored at ``bytes_per_param`` bytes each."""
-    if params >= _FLOAT_SAFE:
-        return f"{Decimal(params * bytes_per_param) / 10**6:.4g} MB".replace("E+", "e")
-    return f"{params * bytes_per_param / 1e6:.2f} MB"
+    """Model size for params stored at ``bytes_per_param`` bytes each, in decimal units that
+    keep it readable: '16.84 MB', '3.46 KB', '40 bytes' (1 MB = 10^6 bytes)."""
+    size = params * bytes_per_param
+    if size >= _FLOAT_SAFE:  # beyond a float: Decimal, in TB
+        return f"{Decimal(size) / 10**12:.4g} TB".replace("E+", "e")
+    if size < 1000:
+        return f"{size} byte" + ("" if size == 1 else "s")
+    for scale, unit in ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "KB")):
+        if size >= scale:
+            return f"{size / scale:.2f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def decimal(value: Fraction) -> str:

@@ -1,4 +1,4 @@
-"""Tables as plain text for reports: GitHub markdown, CSV, and LaTeX (booktabs)."""
+"""Tables as plain text for reports: GitHub markdown, CSV, LaTeX (longtable) and HTML."""
 
 from __future__ import annotations
 
@@ -35,11 +35,20 @@ def markdown(table: Table) -> str:
     return "\n".join([f"**{table.title}**", "", *body, *([""] + notes if notes else [])]) + "\n"
 
 
+_ASCII = {"α": "alpha", "ρ": "rho", "×": "x", "→": "->", "—": "-", "²": "2"}
+
+
+def ascii_header(name: str) -> str:
+    """A column name as a plain-ASCII CSV key: 'α' -> 'alpha', 'input → output' ->
+    'input -> output'."""
+    return "".join(_ASCII.get(ch, ch) for ch in name)
+
+
 def csv_text(table: Table) -> str:
-    """CSV with raw integers (no digit grouping), one header row, no notes."""
+    """CSV with raw integers (no digit grouping), one ASCII header row, no notes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
+    writer.writerow([ascii_header(c) for c in table.columns])
     writer.writerows(table.rows)
     if table.totals is not None:
         writer.writerow(table.totals)
@@ -61,27 +70,31 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
+LATEX_PACKAGES = ("booktabs", "longtable")
+
+
 def latex(table: Table) -> str:
-    """A booktabs table environment (needs \\usepackage{booktabs})."""
+    """A longtable (breaks across pages) with booktabs rules; its first line says the packages
+    it needs."""
     def line(cells: list[Cell]) -> str:
         return " & ".join(latex_escape(_text(c)) for c in cells) + r" \\"
 
     spec = "".join("r" if right else "l" for right in _numeric(table))
+    header = [r"\toprule", line(list(table.columns)), r"\midrule"]
     lines = [
-        r"\begin{table}[ht]",
-        r"\centering",
-        r"\caption{" + latex_escape(table.title) + "}",
-        r"\begin{tabular}{" + spec + "}",
-        r"\toprule",
-        line(list(table.columns)),
-        r"\midrule",
+        "% needs \\usepackage{" + ",".join(LATEX_PACKAGES) + "}",
+        r"\begin{longtable}{" + spec + "}",
+        r"\caption{" + latex_escape(table.title) + r"} \\",
+        *header,
+        r"\endfirsthead",
+        *header,
+        r"\endhead",
         *(line(row) for row in table.rows),
     ]
     if table.totals is not None:
         lines += [r"\midrule", line(table.totals)]
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    lines += [r"\par\smallskip{\footnotesize " + latex_escape(n) + "}" for n in table.notes]
-    lines.append(r"\end{table}")
+    lines += [r"\bottomrule", r"\end{longtable}"]
+    lines += [r"\noindent{\footnotesize " + latex_escape(n) + r"}\par" for n in table.notes]
     return "\n".join(lines) + "\n"
 
 
@@ -89,8 +102,13 @@ def html(table: Table) -> str:
     """A standalone HTML table (caption, header, body, totals in a footer, notes below)."""
     from html import escape
 
+    right = _numeric(table)
+
     def cells(tag: str, row: list[Cell]) -> str:
-        return "".join(f"<{tag}>{escape(_text(c))}</{tag}>" for c in row)
+        return "".join(
+            f'<{tag} style="text-align: right">{escape(_text(c))}</{tag}>' if r
+            else f"<{tag}>{escape(_text(c))}</{tag}>"
+            for c, r in zip(row, right, strict=True))
 
     lines = ['<table class="mbcalc">', f"<caption>{escape(table.title)}</caption>",
              f"<thead><tr>{cells('th', list(table.columns))}</tr></thead>", "<tbody>"]

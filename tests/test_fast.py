@@ -1,0 +1,65 @@
+"""The plain count without typer (complexity.cli.fast) prints byte for byte what the typer
+command prints, and leaves everything else to typer."""
+
+from __future__ import annotations
+
+import pytest
+
+from complexity.cli import fast, main
+
+SAME = [
+    ["mobilenet_v1"],
+    ["mobilenet_v2", "--format", "json"],
+    ["count", "mobilenet_v1", "--alpha", "0.75", "--rho=0.714"],
+    ["mobilenet_v1", "--resolution", "160", "--format=csv", "--flops"],
+    ["mobilenet_v1", "--summary", "--by-kind", "--convention", "torch", "--format", "markdown"],
+    ["mobilenet_v1", "--by-kind", "--format", "csv"],
+    ["mobilenet_v1", "--alpha", "3/4", "--format", "latex"],
+]
+TYPER = [
+    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1"], ["--alpha", "1"],
+    ["mobilenet_v1", "--set", "classes=10"], ["mobilenet_v1", "--plot", "p.png"],
+    ["mobilenet_v1", "--alpha", "1", "--alpha", "2"], ["mobilenet_v1", "--resolution", "1e2"],
+    ["mobilenet_v1", "--format", "yaml"], ["mobilenet_v1", "--convention", "Paper"],
+    ["mobilenet_v1", "--alpha"], ["mobilenet_v1", "--alpha", "-1"], ["mobilenet_v1", "extra"],
+]
+
+
+@pytest.mark.parametrize("argv", SAME, ids=" ".join)
+def test_the_fast_path_prints_what_typer_prints(
+        argv: list[str], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    assert fast.parse(argv) is not None
+    assert fast.run(argv) is True
+    quick = capsys.readouterr()
+    assert main(argv) == 0
+    slow = capsys.readouterr()
+    assert quick.out == slow.out and quick.err == slow.err == ""
+
+
+@pytest.mark.parametrize("argv", TYPER, ids=lambda a: " ".join(a) or "(none)")
+def test_anything_else_is_left_to_typer(argv: list[str]) -> None:
+    assert fast.parse(argv) is None
+
+
+@pytest.mark.parametrize("argv", [["nosuch"], ["mobilenet_v1", "--alpha", "x"],
+                                  ["mobilenet_v1", "--rho", "0.5", "--resolution", "128"]])
+def test_errors_print_nothing_and_fall_back(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert fast.run(argv) is False
+    assert capsys.readouterr().out == ""
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_the_plain_count_does_not_load_typer() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from complexity.cli import fast; fast.run(['mobilenet_v1', '--summary']);"
+            " print('typer' in sys.modules, 'click' in sys.modules, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.split()[-2:] == ["False", "False"]
