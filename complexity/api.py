@@ -80,7 +80,7 @@ def sweep(spec: LoadedSpec | str | os.PathLike[str] | Mapping[str, Any],
     if not alphas or rhos == [] or sizes == []:
         raise MbcalcError("sweep needs at least one value of each multiplier")
     points = run_sweep(loaded, alphas, rhos, sizes, _convention(convention))
-    return Sweep(loaded.network.name, convention, tuple(points))
+    return Sweep(loaded.network.name, convention, tuple(points), sizes is not None)
 
 
 def formula(spec: LoadedSpec | str | os.PathLike[str] | Mapping[str, Any],
@@ -134,10 +134,11 @@ def compare(cin: int, cout: int, kernel: int, size: int, stride: int = 1, groups
                         ("stride", stride), ("groups", groups), ("expansion", expansion)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise MbcalcError(f"{name} must be a positive integer, got {value!r}")
-    problem = scaled(Problem(cin, cout, kernel, size, stride, groups, expansion),
-                     _positive("alpha", alpha), _positive("rho", rho))
+    given = Problem(cin, cout, kernel, size, stride, groups, expansion)
+    a, r = _positive("alpha", alpha), _positive("rho", rho)
+    problem = scaled(given, a, r)
     results = run_compare(problem, list(variants) if variants is not None else None)
-    return Comparison(problem, tuple(results))
+    return Comparison(problem, tuple(results), given, a, r)
 
 
 def verify(spec: LoadedSpec | str | os.PathLike[str] | Mapping[str, Any], model: Any = None,

@@ -8,7 +8,6 @@ CLI's ``--format json`` object and its tables are the CLI's tables. sympy (for f
 from __future__ import annotations
 
 import functools
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -93,15 +92,9 @@ class Tabular:
 
     def __str__(self) -> str:
         """The terminal table, as ``mbcalc … > file`` writes it (no colour)."""
-        from rich.console import Console
+        from complexity.render.terminal import plain_text
 
-        from complexity.render.terminal import rich_table
-
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=TABLE_WIDTH, color_system=None)
-        for table in self.tables():
-            console.print(rich_table(table, TABLE_WIDTH))
-        return buffer.getvalue()
+        return "\n".join(plain_text(t, TABLE_WIDTH) for t in self.tables())
 
 
 def _pandas() -> Any:
@@ -250,11 +243,14 @@ class Sweep(Tabular):
     """``paper``, ``torch`` or ``keras``."""
     points: tuple[Point, ...]
     """One point per grid cell: ``alpha``, ``rho``, ``resolution``, ``params``, ``madds``."""
+    by_resolution: bool = False
+    """Whether the grid's second axis was given as resolutions (else as ρ)."""
 
-    def to_dict(self) -> list[dict[str, Any]]:  # type: ignore[override]
-        """Exactly the CLI's ``sweep --format json`` list."""
-        return [{"alpha": float(p.alpha), "rho": float(p.rho), "resolution": p.resolution,
-                 "params": p.params, "madds": p.madds} for p in self.points]
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the CLI's ``sweep --format json`` object."""
+        from complexity.render.jsonout import sweep_dict
+
+        return sweep_dict(self.model, self.convention, list(self.points), self.by_resolution)
 
     def tables(self) -> list[Table]:
         """The CLI's sweep table."""
@@ -264,7 +260,7 @@ class Sweep(Tabular):
 
     def to_dataframe(self) -> Any:
         """One row per point as a pandas DataFrame (needs pandas, the ``dataframe`` extra)."""
-        return _pandas().DataFrame(self.to_dict())
+        return _pandas().DataFrame(self.to_dict()["points"])
 
 
 @dataclass(frozen=True)
@@ -307,16 +303,20 @@ class Comparison(Tabular):
     """One layer costed as a standard conv and as its cheaper designs (``compare``)."""
 
     problem: Problem
-    """The layer replaced: channels, kernel, size, stride, groups, expansion."""
+    """The layer replaced, after α and ρ: channels, kernel, size, stride, groups, expansion."""
     results: tuple[Costed, ...]
     """Each design's counts, formulas and MAdds ratio to the standard conv."""
+    given: Problem | None = None
+    """The layer as given, before α and ρ (``problem`` when None)."""
+    alpha: Fraction = Fraction(1)
+    rho: Fraction = Fraction(1)
 
-    def to_dict(self) -> list[dict[str, Any]]:  # type: ignore[override]
-        """Exactly the CLI's ``compare --format json`` list."""
-        return [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
-                 "params_formula": str(c.variant.params), "madds_formula": str(c.variant.madds),
-                 "ratio_madds": float(c.ratio), "ratio_formula": str(c.ratio_formula)}
-                for c in self.results]
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the CLI's ``compare --format json`` object."""
+        from complexity.render.jsonout import compare_dict
+
+        return compare_dict(self.given or self.problem, self.problem, self.alpha, self.rho,
+                            list(self.results))
 
     def tables(self) -> list[Table]:
         """The CLI's comparison table."""

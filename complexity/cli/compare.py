@@ -44,7 +44,8 @@ def compare(
                                   "(comma-separated).")
     ] = None,
     memory: Annotated[bool, typer.Option(
-        "--memory", help="Also each variant's MAC and peak live memory (ShuffleNet V2's G1).")
+        "--memory", metavar="",
+        help="Also each variant's MAC and peak live memory (ShuffleNet V2's G1).")
     ] = False,
     fmt: Fmt = Format.table,
     output: Output = None,
@@ -71,21 +72,13 @@ def compare(
 
         movement = [data_movement(c.variant, problem) for c in results]
     if fmt is Format.json:
-        from dataclasses import asdict
+        from complexity.render.jsonout import compare_dict, object_json
 
-        from complexity.render.jsonout import object_json
-
-        given = Problem(cin, cout, kernel, size, stride, groups, expansion)
-        variants_data = [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
-                          "params_formula": str(c.variant.params),
-                          "madds_formula": str(c.variant.madds),
-                          "ratio_madds": float(c.ratio),
-                          "ratio_formula": str(c.ratio_formula)} for c in results]
-        for item, moved in zip(variants_data, movement or [], strict=False):
+        data = compare_dict(Problem(cin, cout, kernel, size, stride, groups, expansion), problem,
+                            positive("alpha", alpha) or Fraction(1),
+                            positive("rho", rho) or Fraction(1), results)
+        for item, moved in zip(data["variants"], movement or [], strict=False):
             item["mac"], item["peak_memory"] = moved
-        data = {"problem": {**asdict(given), "alpha": float(positive("alpha", alpha) or 1),
-                            "rho": float(positive("rho", rho) or 1)},
-                "layer": asdict(problem), "variants": variants_data}
         deliver(fmt, output, force, text=object_json(data))
     else:
         tables = [compare_table(results, problem)]

@@ -43,15 +43,19 @@ def count(
     flops: Annotated[bool, typer.Option("--flops", metavar="",
                                         help="Also show FLOPs = 2 × MAdds.")] = False,
     memory: Annotated[bool, typer.Option(
-        "--memory", help="Memory view: activation and weight bytes, MAC, peak live memory.")
+        "--memory", metavar="",
+        help="Memory view: activation and weight bytes, MAC, peak live memory.")
     ] = False,
-    dtype: Annotated[DType, typer.Option(help="Precision of --memory's bytes.")] = DType.float32,
+    dtype: Annotated[DType, typer.Option(metavar="DTYPE",
+                                         help="Precision of --memory's bytes.")] = DType.float32,
     device_peak: Annotated[str | None, typer.Option(
+        metavar="RATE",
         help="Roofline bound (implies --memory): peak MAdds per second, e.g. 1.2T.")] = None,
     device_bandwidth: Annotated[str | None, typer.Option(
-        help="Roofline bound: memory bandwidth, e.g. 25GB/s.")] = None,
+        metavar="BANDWIDTH", help="Roofline bound: memory bandwidth, e.g. 25GB/s.")] = None,
     ops: Annotated[bool, typer.Option(
-        "--ops", help="Also count every other op per layer: bias adds, batch norm, activations, "
+        "--ops", metavar="",
+        help="Also count every other op per layer: bias adds, batch norm, activations, "
         "pooling, residual adds, SE scaling (docs/why-counters-disagree.md).")] = False,
     as_peer: Annotated[str | None, typer.Option(
         "--as", metavar="PEER", help="Also print what PEER prints for this network's torch "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated
 
 import typer
@@ -41,10 +40,13 @@ def sweep(
     ] = None,
     convention: Conv = ConventionChoice.paper,
     memory: Annotated[bool, typer.Option(
-        "--memory", help="Also peak live memory at each point (and plot it against MAdds).")
+        "--memory", metavar="",
+        help="Also peak live memory at each point (and plot it against MAdds).")
     ] = False,
-    dtype: Annotated[DType, typer.Option(help="Precision of --memory's bytes.")] = DType.float32,
+    dtype: Annotated[DType, typer.Option(metavar="DTYPE",
+                                         help="Precision of --memory's bytes.")] = DType.float32,
     schedule: Annotated[ScheduleChoice, typer.Option(
+        metavar="SCHEDULE",
         help="--memory's schedule: sequential, or inverted_residual (MobileNetV2 §5.1).")
     ] = ScheduleChoice.sequential,
     fmt: Fmt = Format.table,
@@ -97,19 +99,9 @@ def sweep(
 
         draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
     if fmt is Format.json:
-        from complexity.render.jsonout import object_json
+        from complexity.render.jsonout import object_json, sweep_dict
 
-        as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
-        grid: dict[str, list[float] | list[int]] = {
-            "alpha": list(dict.fromkeys(as_float(p.alpha) for p in points))}
-        if sizes is not None:
-            grid["resolution"] = list(dict.fromkeys(p.resolution for p in points))
-        else:
-            grid["rho"] = list(dict.fromkeys(as_float(p.rho) for p in points))
-        data = {"model": spec.network.name, "convention": convention.value, "grid": grid,
-                "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
-                            "resolution": p.resolution, "params": p.params, "madds": p.madds}
-                           for p in points]}
+        data = sweep_dict(spec.network.name, convention.value, points, sizes is not None)
         deliver(fmt, output, force, text=object_json(data, "points"))
         return
     deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention.value, points)])

@@ -48,13 +48,15 @@ def verify(
     ] = Framework.torch,
     reference: Annotated[
         str | None, typer.Option(
+            metavar="REF",
             help="Your own model: FILE.py:CALLABLE or package.module:CALLABLE returning a "
             "torch.nn.Module or a Keras model. This IMPORTS AND RUNS that Python code "
             "(a spec file never runs code).")
     ] = None,
     reference_arg: Annotated[
         list[str] | None, typer.Option(
-            "--reference-arg", help="A keyword argument for the --reference callable: "
+            "--reference-arg", metavar="NAME=VALUE",
+            help="A keyword argument for the --reference callable: "
             "NAME=VALUE (repeatable).")
     ] = None,
     fmt: Fmt = Format.table,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from fractions import Fraction
 from typing import Any
 
 from complexity.analysis.breakdown import by_kind
@@ -75,3 +77,34 @@ def object_json(data: dict[str, Any], items_key: str | None = None) -> str:
     key = json.dumps(items_key)
     inner = f"{key}: [\n{body}\n  ]" if items else f"{key}: []"
     return (head[:-2] + ",\n  " if len(head) > 2 else "{\n  ") + inner + "\n}\n"
+
+
+def sweep_dict(model: str, convention: str, points: list[Any],
+               by_resolution: bool) -> dict[str, Any]:
+    """``mbcalc sweep --format json``: the model, the grid swept (α, and ρ or resolution, each in
+    order), and one object per point, α varying slowest."""
+    as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
+    grid: dict[str, list[Any]] = {"alpha": list(dict.fromkeys(as_float(p.alpha) for p in points))}
+    if by_resolution:
+        grid["resolution"] = list(dict.fromkeys(p.resolution for p in points))
+    else:
+        grid["rho"] = list(dict.fromkeys(as_float(p.rho) for p in points))
+    return {"model": model, "convention": convention, "grid": grid,
+            "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
+                        "resolution": p.resolution, "params": p.params, "madds": p.madds}
+                       for p in points]}
+
+
+def compare_dict(given: Any, layer: Any, alpha: Fraction, rho: Fraction,
+                 results: list[Any]) -> dict[str, Any]:
+    """``mbcalc compare --format json``: the layer as given (with α and ρ), the layer after them,
+    and each design's counts and formulas."""
+    from dataclasses import asdict
+
+    return {"problem": {**asdict(given), "alpha": float(alpha), "rho": float(rho)},
+            "layer": asdict(layer),
+            "variants": [{"variant": c.variant.name, "params": c.params, "madds": c.madds,
+                          "params_formula": str(c.variant.params),
+                          "madds_formula": str(c.variant.madds),
+                          "ratio_madds": float(c.ratio),
+                          "ratio_formula": str(c.ratio_formula)} for c in results]}
