@@ -74,8 +74,8 @@ CHECKS = {
     "groups not dividing": (edited("out: 32}", "out: 32, groups: 3}"),
                             "net.yaml:8: layers[3].groups (pw2): groups=3 does not divide "
                             "in_channels=16"),
-    "zero repeat": ("name: n\nlayers:\n  - {kind: repeat, times: 0, layers: [{kind: bn}]}\n",
-                    "layers[0].times"),
+    "negative repeat": ("name: n\nlayers:\n  - {kind: repeat, times: -1, layers: [{kind: bn}]}\n",
+                        "layers[0].times"),
     "absurd repeat": ("name: n\nlayers:\n  - kind: repeat\n    times: 1000000\n"
                       "    layers: [{kind: bn}, {kind: bn}]\n", "expands to more than 100,000"),
     "depthwise channels disagree": (edited("kernel: 3, padding: same}",
@@ -85,7 +85,7 @@ CHECKS = {
                                         "layers[0].kernel (c1): kernel reach 40 is larger than "
                                         "the padded input 34"),
     "layer after global pooling needs space": (
-        BASE + "  - {kind: conv, name: late, out: 8, kernel: 3}\n",
+        BASE + "  - {kind: conv, name: late, out: 8, kernel: 3, padding: 0}\n",
         "layers[6].kernel (late): kernel reach 3 is larger than the padded input 1"),
     "fc on a spatial map": (edited("  - {kind: global_pool, name: pool}\n", ""),
                             "layers[4].kind (fc): fc needs a 1×1 input"),
