@@ -86,7 +86,28 @@ def align(ours: list[Measured], theirs: list[Measured]) -> list[Pair]:
     pairs: list[Pair] = []
     for _, i1, i2, j1, j2 in matcher.get_opcodes():
         pairs += _pair_unordered(ours[i1:i2], theirs[j1:j2], with_madds)
-    return pairs
+    return _pair_strays(pairs, with_madds)
+
+
+def _pair_strays(pairs: list[Pair], with_madds: bool) -> list[Pair]:
+    """Pair a spec row left alone with an equal model layer left alone elsewhere (a model may
+    define, and so list, an idle aux head far from where it branches off)."""
+    def key(m: Measured) -> tuple[int, int | None]:
+        return (m.params, m.madds if with_madds else None)
+
+    strays = [p.theirs for p in pairs if p.ours is None and p.theirs is not None]
+    taken: set[int] = set()
+    result = []
+    for pair in pairs:
+        if pair.theirs is None and pair.ours is not None:
+            twin = next((i for i, t in enumerate(strays)
+                         if i not in taken and key(t) == key(pair.ours)), None)
+            if twin is not None:
+                taken.add(twin)
+                pair = Pair(pair.ours, strays[twin])
+        result.append(pair)
+    used = {id(strays[i]) for i in taken}
+    return [p for p in result if not (p.ours is None and id(p.theirs) in used)]
 
 
 def _pair_unordered(a: list[Measured], b: list[Measured], with_madds: bool) -> list[Pair]:
@@ -127,7 +148,7 @@ def measure_torch(model: Any, resolution: int, in_channels: int = 3,
 
     In eval mode by default; ``training`` runs a batch of two in training mode instead, so that
     auxiliary heads (which torch models run only while training) are counted too. A module
-    that never runs is listed with its params and unknown MAdds.
+    that never runs (an aux head in eval mode) is listed with its params and no MAdds.
     """
     import torch
     from torch.utils.flop_counter import FlopCounterMode
@@ -156,22 +177,24 @@ def measure_torch(model: Any, resolution: int, in_channels: int = 3,
         seen.add(module)
         ran = module in order
         flop_count = sum(flops.get(f"{root}.{names[module]}", {}).values())
-        madds = flop_count // (2 * batch) if ran else None
+        madds = flop_count // (2 * batch) if ran else 0
         params = sum(p.numel() for p in module.parameters())
         measured.append(Measured(names[module], params, madds))
     return measured
 
 
 def has_side_branch(items: list[Any]) -> bool:
-    """Whether a spec has an enabled side branch (an auxiliary head), at any depth."""
-    from complexity.language.containers import Concat, Repeat, Residual, Side
+    """Whether a spec has a side branch (an auxiliary head) that runs, at any depth: then
+    its reference runs in training mode, where frameworks run such heads."""
+    from complexity.language.containers import Concat, Repeat, Residual, Sequence, Side
 
     for item in items:
-        if isinstance(item, Side) and item.enabled:
+        if isinstance(item, Side) and item.enabled and item.run:
             return True
         nested = (item.branches if isinstance(item, Concat)
                   else [item.layers, item.shortcut] if isinstance(item, Residual)
-                  else [item.layers] if isinstance(item, Repeat) else [])
+                  else [item.layers, *(item.bodies or [])] if isinstance(item, Repeat)
+                  else [item.layers] if isinstance(item, Sequence) else [])
         if any(has_side_branch(list(group)) for group in nested):
             return True
     return False

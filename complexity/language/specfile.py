@@ -166,11 +166,12 @@ def _build(node: yaml.Node, loader: Any, path: Path_, lines: dict[Path_, int],
         for source in merged:  # the mapping's own keys win, then earlier merged mappings
             found: dict[Path_, int] = {}
             extra = _build(source, loader, path, found, budget, file)
-            for key, value in extra.items():
-                if key not in result:
-                    result[key] = value
-                    lines.update({p: n for p, n in found.items()
-                                  if p[:len(path) + 1] == (*path, key)})
+            fresh = {key for key in extra if key not in result}
+            for key in fresh:
+                result[key] = extra[key]
+            depth = len(path)
+            lines.update({p: n for p, n in found.items() if len(p) > depth and p[depth] in fresh
+                          and p not in lines})
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(v, loader, (*path, i), lines, budget, file)
@@ -294,7 +295,11 @@ def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: Sou
 
 
 def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
-    first = exc.errors()[0]
+    errors = exc.errors()
+    # A mapping given where a field takes a bool or a mapping (se: {...}): report what is
+    # wrong with the mapping, not that it is not a bool.
+    first = next((e for e in errors if not (e["type"].endswith("_type")
+                                            and isinstance(e["input"], dict))), errors[0])
     path = _data_path(first["loc"], source.data)
     kind = first["type"]
     if kind == "missing":
