@@ -1132,7 +1132,74 @@ PAPERS: list[tuple[str, str, list[Figure]]] = [
         Figure(("xception", "--convention", "torch"), "params", _exact("22,855,952"),
                "Xception paper, Table 3", "all trainable params, batch norm's γ, β included"),
     ]),
+    ("EfficientNet", "zoo/efficientnet.md", [
+        Figure(("efficientnet_b0", "--convention", "torch"), "params", _m("5.3"),
+               "EfficientNet paper, Table 2"),
+        Figure(("efficientnet_b0",), "MAdds", _m("0.39", 10**9), "EfficientNet paper, Table 2",
+               "printed as FLOPS; they are multiply-adds"),
+        Figure(("efficientnet_b7", "--convention", "torch"), "params", _m("66"),
+               "EfficientNet paper, Table 2"),
+    ]),
+    ("RegNet", "zoo/regnet.md", [
+        Figure(("regnet_y_400mf", "--convention", "torch"), "params", _m("4.3"),
+               "RegNet paper, appendix (RegNetY)"),
+        Figure(("regnet_y_400mf",), "MAdds", _m("0.4", 10**9), "RegNet paper, appendix (RegNetY)",
+               "printed as flops; they are multiply-adds"),
+    ]),
+    ("ConvNeXt", "zoo/convnext.md", [
+        Figure(("convnext_tiny", "--convention", "torch"), "params", _m("28", cut=True),
+               "ConvNeXt paper, Table 1", "28.59M printed as 28M"),
+        Figure(("convnext_tiny",), "MAdds", _m("4.5", 10**9), "ConvNeXt paper, Table 1",
+               "printed as FLOPs; they are multiply-adds"),
+        Figure(("convnext_tiny", "--convention", "torch"), "params", _exact("28,589,128"),
+               "torchvision's model table"),
+        Figure(("convnext_small", "--convention", "torch"), "params", _m("50"),
+               "ConvNeXt paper, Table 1"),
+        Figure(("convnext_small",), "MAdds", _m("8.7", 10**9), "ConvNeXt paper, Table 1"),
+        Figure(("convnext_base", "--convention", "torch"), "params", _m("89"),
+               "ConvNeXt paper, Table 1"),
+        Figure(("convnext_base",), "MAdds", _m("15.4", 10**9), "ConvNeXt paper, Table 1"),
+        Figure(("convnext_large", "--convention", "torch"), "params", _m("198"),
+               "ConvNeXt paper, Table 1"),
+        Figure(("convnext_large",), "MAdds", _m("34.4", 10**9), "ConvNeXt paper, Table 1"),
+    ]),
 ]
+
+
+def _family_table(names: list[str], *sets: str) -> str:
+    """Each member at its own resolution and at 224: params (paper, torch) and MAdds."""
+    rows = []
+    for name in names:
+        own = _spec(name, sets).network.resolution
+        paper, torch_ = totals(name, *sets), totals(name, "--convention", "torch", *sets)
+        at224 = totals(name, "--resolution", "224", *sets)
+        rows.append([f"`{name}`", own, paper["params"], torch_["params"], paper["madds"],
+                     at224["madds"]])
+    return table(["network", "own size", "paper params", "torch params", "MAdds (own size)",
+                  "MAdds at 224"], rows, right={1, 2, 3, 4, 5})
+
+
+@snippet("efficientnet-members.md")
+def _efficientnet_members() -> str:
+    return _family_table([f"efficientnet_b{i}" for i in range(8)]
+                         + ["efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"])
+
+
+@snippet("regnet-members.md")
+def _regnet_members() -> str:
+    sizes = ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")
+    return _family_table([f"regnet_x_{s}" for s in sizes]
+                         + [f"regnet_y_{s}" for s in (*sizes, "128gf")])
+
+
+@snippet("convnext-members.md")
+def _convnext_members() -> str:
+    return _family_table([f"convnext_{s}" for s in ("tiny", "small", "base", "large")])
+
+
+@snippet("convnext-by-kind.md")
+def _convnext_by_kind() -> str:
+    return console(mbcalc("convnext_tiny", "--convention", "torch", "--by-kind", "--summary"))
 
 
 def _measure(figure: Figure) -> int:
@@ -1325,7 +1392,8 @@ def _spec_reference() -> str:
     if missing:
         raise RuntimeError(f"kinds in no group (layer, container, block): {missing}")
     parts = ["## The network\n", _description(schema), _fields_table(schema)]
-    for title in sorted({r.rsplit("/", 1)[-1] for r in _refs(schema)} - grouped):
+    nested = [*_refs(schema), *_refs(list(defs.values()))]  # SE options, block parameters …
+    for title in sorted({r.rsplit("/", 1)[-1] for r in nested} - grouped):
         parts += [f"### {title}\n", _description(defs[title]), _fields_table(defs[title])]
     parts += ["## Layers, blocks and containers\n",
               "Every entry of `layers` is a mapping with a `kind`, which picks the fields below. "
