@@ -68,6 +68,12 @@ def test_block_parameters_are_checked_at_the_use() -> None:
     assert "is a int, got 'wide'" in error_of(USER_BLOCK.replace("out: 16", "out: wide"))
 
 
+def test_a_misspelt_block_kind_suggests_the_block() -> None:
+    message = error_of(USER_BLOCK.replace("{kind: sep, name: b2", "{kind: sepp, name: b2"))
+    assert "unknown layer kind 'sepp'; did you mean sep?" in message
+    assert message.endswith("this spec's blocks: sep")
+
+
 def test_a_block_cannot_use_itself_or_take_a_builtin_name() -> None:
     looped = USER_BLOCK.replace("{kind: pw, name: pw, out: $out}", "{kind: sep, out: $out}")
     assert "uses itself" in error_of(looped)

@@ -222,7 +222,9 @@ def load_spec(text: str, file: str | None = None,
     try:
         network = Network.model_validate({**done.data, "variables": values})
     except ValidationError as exc:
-        raise _validation_error(exc, source) from None
+        blocks = data.get("blocks")
+        raise _validation_error(exc, source, list(blocks) if isinstance(blocks, dict) else []
+                                ) from None
     return LoadedSpec(network, source)
 
 
@@ -294,7 +296,8 @@ def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: Sou
     return _lookup(key, chosen, values, source) if isinstance(chosen, dict) else chosen
 
 
-def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
+def _validation_error(exc: ValidationError, source: SourceMap,
+                      user_blocks: list[str] | None = None) -> SpecError:
     errors = exc.errors()
     # A mapping given where a field takes a bool or a mapping (se: {...}): report what is
     # wrong with the mapping, not that it is not a bool.
@@ -309,9 +312,10 @@ def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
     elif kind == "union_tag_invalid":
         tags = sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
         given = str(first["ctx"]["tag"])
-        close = difflib.get_close_matches(given, tags, n=1)
+        close = difflib.get_close_matches(given, [*tags, *(user_blocks or [])], n=1)
         hint = f"did you mean {close[0]}? " if close else ""
-        message = f"unknown layer kind {given!r}; {hint}kinds: {', '.join(tags)}"
+        mine = f"; this spec's blocks: {', '.join(user_blocks)}" if user_blocks else ""
+        message = f"unknown layer kind {given!r}; {hint}kinds: {', '.join(tags)}{mine}"
         path = (*path, "kind")
     elif kind == "union_tag_not_found":
         message = "missing field 'kind'"
