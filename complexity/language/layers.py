@@ -471,6 +471,19 @@ class ChannelScale(_Layer):
         return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 
+class InputNormalization(_Layer):
+    """Keras's Normalization preprocessing layer, (x − mean)/√variance per channel: its mean,
+    variance and sample count are weights, 2·C + 1 under keras; nothing under paper and torch
+    (torchvision normalises outside the model). No MAdds."""
+
+    kind: Literal["normalization"]
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        if convention != "keras":
+            return FREE
+        return Cost(total(product(Num(2), S.C), ONE), ZERO, {"C": x.c})
+
+
 class StochasticDepth(_Layer):
     """Stochastic depth (drop path): drops a residual branch while training; free."""
 
@@ -503,6 +516,6 @@ class Linear(_Outputs):
 Primitive = (
     Conv | Pointwise | Depthwise | FullyConnected | SqueezeExcite | BatchNorm | Activation | Pool
     | GlobalPool | AdaptivePool | Flatten | Dropout | Shuffle | LayerNorm | GroupNorm
-    | ChannelScale | StochasticDepth | Linear
+    | ChannelScale | StochasticDepth | Linear | InputNormalization
 )
 """A layer with a shape rule and cost formulas of its own."""
