@@ -143,7 +143,7 @@ def test_merge_key_bomb_is_refused_quickly() -> None:
         lines.append(f"a{n}: &a{n} {{<<: [*a{n - 1}], p{n}: *a{n - 1}, q{n}: *a{n - 1}}}")
     start = time.perf_counter()
     assert "alias bomb" in error_of("\n".join(lines) + "\nname: n\nlayers: []\n")
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < 10  # bounded, not hanging (CI machines are shared)
 
 
 def test_convolutions_pad_same_and_pools_do_not() -> None:
