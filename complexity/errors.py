@@ -14,6 +14,8 @@ class Location:
     path: tuple[str | int, ...] = ()
     layer: str | None = None
     """The name of the layer the path points into, when it points into one."""
+    note: str | None = None
+    """More about where: a user-defined block's layers say where the block was used."""
 
     def describe(self) -> str:
         parts = []
@@ -43,7 +45,8 @@ class MbcalcError(Exception):
 
     def __str__(self) -> str:
         where = self.location.describe()
-        return printable(f"{where}: {self.message}" if where else self.message)
+        message = f"{self.message} ({self.location.note})" if self.location.note else self.message
+        return printable(f"{where}: {message}" if where else message)
 
 
 class SpecError(MbcalcError):

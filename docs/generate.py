@@ -1057,6 +1057,42 @@ def _mnasnet_members() -> str:
 from complexity.analysis.papers import PAPERS, Figure, Printed, _m, verdict  # noqa: E402
 
 
+def _family_table(names: list[str], *sets: str) -> str:
+    """Each member at its own resolution and at 224: params (paper, torch) and MAdds."""
+    rows = []
+    for name in names:
+        own = _spec(name, sets).network.resolution
+        paper, torch_ = totals(name, *sets), totals(name, "--convention", "torch", *sets)
+        at224 = totals(name, "--resolution", "224", *sets)
+        rows.append([f"`{name}`", own, paper["params"], torch_["params"], paper["madds"],
+                     at224["madds"]])
+    return table(["network", "own size", "paper params", "torch params", "MAdds (own size)",
+                  "MAdds at 224"], rows, right={1, 2, 3, 4, 5})
+
+
+@snippet("efficientnet-members.md")
+def _efficientnet_members() -> str:
+    return _family_table([f"efficientnet_b{i}" for i in range(8)]
+                         + ["efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"])
+
+
+@snippet("regnet-members.md")
+def _regnet_members() -> str:
+    sizes = ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")
+    return _family_table([f"regnet_x_{s}" for s in sizes]
+                         + [f"regnet_y_{s}" for s in (*sizes, "128gf")])
+
+
+@snippet("convnext-members.md")
+def _convnext_members() -> str:
+    return _family_table([f"convnext_{s}" for s in ("tiny", "small", "base", "large")])
+
+
+@snippet("convnext-by-kind.md")
+def _convnext_by_kind() -> str:
+    return console(mbcalc("convnext_tiny", "--convention", "torch", "--by-kind", "--summary"))
+
+
 def _measure(figure: Figure) -> int:
     if figure.quantity == "conv MAdds":
         return sum(r["madds"] for r in data(*figure.args)["layers"]
@@ -1487,7 +1523,8 @@ def _spec_reference() -> str:
     if missing:
         raise RuntimeError(f"kinds in no group (layer, container, block): {missing}")
     parts = ["## The network\n", _description(schema), _fields_table(schema)]
-    for title in sorted({r.rsplit("/", 1)[-1] for r in _refs(schema)} - grouped):
+    nested = [*_refs(schema), *_refs(list(defs.values()))]  # SE options, block parameters …
+    for title in sorted({r.rsplit("/", 1)[-1] for r in nested} - grouped):
         parts += [f"### {title}\n", _description(defs[title]), _fields_table(defs[title])]
     parts += ["## Layers, blocks and containers\n",
               "Every entry of `layers` is a mapping with a `kind`, which picks the fields below. "

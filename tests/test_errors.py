@@ -85,7 +85,7 @@ CHECKS = {
                                         "layers[0].kernel (c1): kernel reach 40 is larger than "
                                         "the padded input 34"),
     "layer after global pooling needs space": (
-        BASE + "  - {kind: conv, name: late, out: 8, kernel: 3}\n",
+        BASE + "  - {kind: conv, name: late, out: 8, kernel: 3, padding: 0}\n",
         "layers[6].kernel (late): kernel reach 3 is larger than the padded input 1"),
     "fc on a spatial map": (edited("  - {kind: global_pool, name: pool}\n", ""),
                             "layers[4].kind (fc): fc needs a 1×1 input"),

@@ -495,12 +495,12 @@ def test_groups_not_dividing_out_raise_on_out():
 @pytest.mark.parametrize(
     "layer, d",
     [
-        (Conv(kind="conv", out=4, kernel=7), 6),
+        (Conv(kind="conv", out=4, kernel=7, padding=0), 6),
         (Conv(kind="conv", out=4, kernel=7, padding="valid"), 5),
         (Conv(kind="conv", out=4, kernel=8, padding=1), 5),  # reach 8 > 5 + 2
-        (Conv(kind="conv", out=4, kernel=3, dilation=3), 6),  # reach 7 > 6
-        (Conv(kind="conv", out=4, kernel=(1, 5)), 4),
-        (Depthwise(kind="dw", kernel=5), 4),
+        (Conv(kind="conv", out=4, kernel=3, dilation=3, padding=0), 6),  # reach 7 > 6
+        (Conv(kind="conv", out=4, kernel=(1, 5), padding=0), 4),
+        (Depthwise(kind="dw", kernel=5, padding=0), 4),
         (Pool(kind="maxpool", kernel=3), 2),
     ],
     ids=["conv7-on-6", "valid", "padded", "dilated", "kw-only", "dw", "pool"],

@@ -68,13 +68,17 @@ def torch_madds(module: nn.Module, resolution: int, aux: bool) -> int:
     return flops // (2 * batch)
 
 
-def check_against_torch(model: str, resolution: int, **variables: int | bool | str) -> None:
-    aux = bool(variables.get("aux_logits"))
+def check_against_torch(model: str, resolution: int, training: bool = False,
+                        **variables: int | bool | str) -> None:
+    """Params of the model as built; MAdds of an eval-mode pass (aux heads built, not run), or
+    of a training-mode pass (they run) with ``training``."""
     net = reference(model, **variables)
+    if training:
+        variables = {**variables, "training": True}
     report = engine(model, resolution, "torch", **variables)
     assert report.params == numel(net), "torch params = Σ numel(model.parameters())"
-    madds = torch_madds(net, resolution, aux)
-    assert report.madds == madds, "MAdds = FlopCounterMode total / 2 (aux heads run)"
+    madds = torch_madds(net, resolution, training)
+    assert report.madds == madds, "MAdds = FlopCounterMode total / 2 (aux heads run if training)"
     paper = engine(model, resolution, "paper", **variables)
     assert paper.params == weights(net), "paper params = Σ numel(conv and fc weights)"
     for convention in ("paper", "keras"):
@@ -88,9 +92,22 @@ def check_against_torch(model: str, resolution: int, **variables: int | bool | s
 
 @pytest.mark.slow
 @pytest.mark.parametrize("k5", [3, 5])
-@pytest.mark.parametrize("aux_logits", [True, False])
-def test_googlenet_matches_torch(aux_logits: bool, k5: int) -> None:
-    check_against_torch("googlenet", 224, classes=10, aux_logits=aux_logits, k5=k5)
+@pytest.mark.parametrize(("aux_logits", "training"), [(True, False), (True, True), (False, False)])
+def test_googlenet_matches_torch(aux_logits: bool, training: bool, k5: int) -> None:
+    check_against_torch("googlenet", 224, training, classes=10, aux_logits=aux_logits, k5=k5)
+
+
+def test_aux_heads_cost_params_but_no_madds_in_eval_mode() -> None:
+    # googlenet() builds its aux heads; in eval mode (torch's default for inference) they do
+    # not run: FlopCounterMode counts the same MAdds with and without them.
+    net = reference("googlenet", classes=10, aux_logits=True)
+    eval_madds = torch_madds(net, 160, aux=False)
+    assert eval_madds == torch_madds(reference("googlenet", classes=10, aux_logits=False), 160,
+                                     aux=False)
+    with_aux = engine("googlenet", 160, "torch", classes=10, aux_logits=True)
+    assert (with_aux.params, with_aux.madds) == (numel(net), eval_madds)
+    trained = engine("googlenet", 160, "torch", classes=10, aux_logits=True, training=True)
+    assert trained.madds == torch_madds(net, 160, aux=True) > eval_madds
 
 
 @pytest.mark.slow
@@ -98,6 +115,7 @@ def test_googlenet_matches_torch(aux_logits: bool, k5: int) -> None:
     ("aux_logits", "resolution", "variant"),
     [
         (True, 299, "torchvision"), (False, 299, "torchvision"), (False, 342, "torchvision"),
+        ("eval", 299, "torchvision"),
         # With the aux head: Mixed_6e must be at least 17×17 (inputs from 299 up); at 342
         # it is 19×19 (pool → 5×5, conv1 → 1×1), at 363 21×21 (pool → 6×6, conv1 → 2×2,
         # which the head's global pool, torchvision's adaptive pool, averages).
@@ -107,9 +125,11 @@ def test_googlenet_matches_torch(aux_logits: bool, k5: int) -> None:
         (False, 299, "keras"),
     ],
 )
-def test_inception_v3_matches_torch(aux_logits: bool, resolution: int, variant: str) -> None:
-    check_against_torch("inception_v3", resolution, classes=10, aux_logits=aux_logits,
-                        variant=variant)
+def test_inception_v3_matches_torch(aux_logits: bool | str, resolution: int,
+                                    variant: str) -> None:
+    # True: the head built and run (training); "eval": built, not run (eval mode).
+    check_against_torch("inception_v3", resolution, aux_logits is True,
+                        classes=10, aux_logits=bool(aux_logits), variant=variant)
 
 
 @pytest.mark.slow
@@ -120,7 +140,7 @@ def test_googlenet_matches_torch_at_other_resolutions(resolution: int, aux_logit
     # 4a's map is 1×1, which the aux heads' adaptive pool repeats to 4×4. At 271 and 299
     # (4a 17×17, 18×18) it averages overlapping 5×5 windows into 4×4 (the paper's 5×5/3 pool
     # would give 5×5).
-    check_against_torch("googlenet", resolution, classes=10, aux_logits=aux_logits)
+    check_against_torch("googlenet", resolution, aux_logits, classes=10, aux_logits=aux_logits)
 
 
 # Layer by layer: kernels, strides, paddings and branch order ------------------------------
@@ -150,7 +170,7 @@ def test_every_layer_against_torch_in_the_order_it_runs(
     for hook in hooks:
         hook.remove()
 
-    report = engine(model, resolution, "torch", classes=10, **variables)
+    report = engine(model, resolution, "torch", classes=10, training=True, **variables)
     rows = [r for r in report.rows if r.kind in ("conv", "pw", "fc", "bn")]
     assert len(rows) == len(ran) == len(layers), "every layer runs once, in the spec's order"
     for row, (layer, x, y) in zip(rows, ran, strict=True):
@@ -191,7 +211,9 @@ def test_torchvision_published_figures() -> None:
     v3 = engine("inception_v3", aux_logits=True)
     assert v3.params == 27_161_264
     assert round(Fraction(engine("inception_v3").madds, 10**9), 2) == Fraction("5.71")
-    assert round(Fraction(v3.madds, 10**9), 2) == Fraction("5.72"), "aux head: +5.7M MAdds"
+    assert v3.madds == engine("inception_v3").madds, "eval mode: the aux head does not run"
+    trained = engine("inception_v3", aux_logits=True, training=True)
+    assert round(Fraction(trained.madds, 10**9), 2) == Fraction("5.72"), "aux head: +5.7M"
 
 
 def test_torchvision_constructor_counts() -> None:
@@ -203,9 +225,10 @@ def test_torchvision_constructor_counts() -> None:
 
 def test_defaults_are_the_inference_networks() -> None:
     spec = resolve("googlenet").network
-    assert spec.variables == {"classes": 1000, "aux_logits": False, "k5": 3}
+    assert spec.variables == {"classes": 1000, "aux_logits": False, "training": False, "k5": 3}
     assert resolve("inception_v3").network.variables == {
-        "classes": 1000, "aux_logits": False, "variant": "torchvision", "bn_scale": True}
+        "classes": 1000, "aux_logits": False, "training": False, "variant": "torchvision",
+        "bn_scale": True}
     assert not any("aux" in r.name.lower() for r in engine("googlenet").rows)
     assert not any("aux" in r.name.lower() for r in engine("inception_v3").rows)
 

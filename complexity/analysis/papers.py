@@ -216,6 +216,37 @@ PAPERS: list[tuple[str, str, list[Figure]]] = [
         Figure(("xception", "--convention", "torch"), "params", _exact("22,855,952"),
                "Xception paper, Table 3", "all trainable params, batch norm's γ, β included"),
     ]),
+    ("EfficientNet", "zoo/efficientnet.md", [
+        Figure(("efficientnet_b0", "--convention", "torch"), "params", _m("5.3"),
+               "EfficientNet paper, Table 2"),
+        Figure(("efficientnet_b0",), "MAdds", _m("0.39", 10**9), "EfficientNet paper, Table 2",
+               "printed as FLOPS; they are multiply-adds"),
+        Figure(("efficientnet_b7", "--convention", "torch"), "params", _m("66"),
+               "EfficientNet paper, Table 2"),
+    ]),
+    ("RegNet", "zoo/regnet.md", [
+        Figure(("regnet_y_400mf", "--convention", "torch"), "params", _m("4.3"),
+               "RegNet paper, appendix (RegNetY)"),
+        Figure(("regnet_y_400mf",), "MAdds", _m("0.4", 10**9), "RegNet paper, appendix (RegNetY)",
+               "printed as flops; they are multiply-adds"),
+    ]),
+    ("ConvNeXt", "zoo/convnext.md", [
+        Figure(("convnext_tiny", "--convention", "torch"), "params", _m("28", cut=True),
+               "ConvNeXt paper, Table 1", "28.59M printed as 28M"),
+        Figure(("convnext_tiny",), "MAdds", _m("4.5", 10**9), "ConvNeXt paper, Table 1",
+               "printed as FLOPs; they are multiply-adds"),
+        Figure(("convnext_tiny", "--convention", "torch"), "params", _exact("28,589,128"),
+               "torchvision's model table"),
+        Figure(("convnext_small", "--convention", "torch"), "params", _m("50"),
+               "ConvNeXt paper, Table 1"),
+        Figure(("convnext_small",), "MAdds", _m("8.7", 10**9), "ConvNeXt paper, Table 1"),
+        Figure(("convnext_base", "--convention", "torch"), "params", _m("89"),
+               "ConvNeXt paper, Table 1"),
+        Figure(("convnext_base",), "MAdds", _m("15.4", 10**9), "ConvNeXt paper, Table 1"),
+        Figure(("convnext_large", "--convention", "torch"), "params", _m("198"),
+               "ConvNeXt paper, Table 1"),
+        Figure(("convnext_large",), "MAdds", _m("34.4", 10**9), "ConvNeXt paper, Table 1"),
+    ]),
 ]
 
 

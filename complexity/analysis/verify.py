@@ -321,15 +321,17 @@ def measure_torch(model: Any, resolution: int, in_channels: int = 3, training: b
 
 
 def has_side_branch(items: list[Any]) -> bool:
-    """Whether a spec has an enabled side branch (an auxiliary head), at any depth."""
-    from complexity.language.containers import Concat, Repeat, Residual, Side
+    """Whether a spec has a side branch (an auxiliary head) that runs, at any depth: then
+    its reference runs in training mode, where frameworks run such heads."""
+    from complexity.language.containers import Concat, Repeat, Residual, Sequence, Side
 
     for item in items:
-        if isinstance(item, Side) and item.enabled:
+        if isinstance(item, Side) and item.enabled and item.run:
             return True
         nested = (item.branches if isinstance(item, Concat)
                   else [item.layers, item.shortcut] if isinstance(item, Residual)
-                  else [item.layers] if isinstance(item, Repeat) else [])
+                  else [item.layers, *(item.bodies or [])] if isinstance(item, Repeat)
+                  else [item.layers] if isinstance(item, Sequence) else [])
         if any(has_side_branch(list(group)) for group in nested):
             return True
     return False

@@ -22,7 +22,7 @@ from complexity.algebra.expr import Expr, Values
 from complexity.algebra.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.errors import LayerProblem, MbcalcError, SpecError
 from complexity.language.blocks import Block
-from complexity.language.containers import Concat, Item, Repeat, Residual, Side
+from complexity.language.containers import Concat, Item, Repeat, Residual, Sequence, Side
 from complexity.language.layers import Convention, Primitive, Value
 from complexity.language.shapes import Shape
 from complexity.language.specfile import LoadedSpec, Path_
@@ -39,6 +39,7 @@ class Exact:
     alpha: Fraction
     rule: WidthRule
     origin: int = 0
+    block: int = 0
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = scale(channels, mode, self.alpha, self.rule)
@@ -46,7 +47,7 @@ class Exact:
             raise LayerProblem("out", f"{channels} channels round to {value} at alpha={self.alpha}")
         return value
 
-    def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> int:
+    def squeeze(self, channels: Value, reduction: int | Fraction, divisor: int | None) -> int:
         exact = Fraction(int(channels), reduction)
         value = make_divisible(exact, divisor) if divisor else math.floor(exact)
         if value < 1:
@@ -65,13 +66,16 @@ class ClosedForm:
     """Channels c·α and spatial sizes ρ·D, without rounding."""
 
     origin: Poly = ZERO
+    block: Poly = ZERO
+    base: Fraction = Fraction(1)
+    """The network's own width multiplier (an EfficientNet's): α multiplies it."""
 
     def width(self, channels: int, mode: WidthMode) -> Poly:
         if mode == "fixed":
             return Poly.const(channels)
-        return (GROW if mode == "grow_only" else ALPHA) * channels
+        return (GROW if mode == "grow_only" else ALPHA) * (channels * self.base)
 
-    def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Poly:
+    def squeeze(self, channels: Value, reduction: int | Fraction, divisor: int | None) -> Poly:
         return channels * Fraction(1, reduction)  # type: ignore[return-value]
 
     def relative(self, channels: Value, out: int, of: int) -> Poly:
@@ -158,8 +162,9 @@ def walk(
     size = input_resolution(network.resolution, rho, resolution)
     if size < 1:
         raise MbcalcError(f"input resolution round(rho·{network.resolution}) = {size} is empty")
-    walker = Walker(spec, Exact(alpha, network.width_rule, network.in_channels), convention,
-                    closed)
+    base = Fraction(str(network.width_multiplier))
+    walker = Walker(spec, Exact(alpha * base, network.width_rule, network.in_channels,
+                                network.in_channels), convention, closed)
     start = Shape(network.in_channels, size, size)
     collecting = gc.isenabled()
     gc.disable()  # the walk makes many small objects and no cycles: a deep spec stays linear
@@ -224,7 +229,9 @@ class Walker:
         self.exact = exact
         self.with_closed = closed
         """False: skip the closed-form walk (the second shape in each Pair is the exact one)."""
-        self.closed = ClosedForm(origin=Poly.const(spec.network.in_channels))
+        channels = Poly.const(spec.network.in_channels)
+        self.closed = ClosedForm(origin=channels, block=channels,
+                                 base=Fraction(str(spec.network.width_multiplier)))
         self.convention = convention
         self.rows: list[Row] = []
         self.last = ""
@@ -262,8 +269,10 @@ class Walker:
             for k in range(item.start, item.start + item.times):
                 self.step(path)
                 named = f"{item.name}.{k}" if item.name and "{i}" not in item.name else item.name
-                x, xs = self.sequence(item.layers, x, xs,
-                                      scope.inner((*path, "layers"), named, index=k))
+                j = k - item.start
+                layers, where = ((item.bodies[j], (*path, "bodies", j)) if item.bodies
+                                 else (item.layers, (*path, "layers")))
+                x, xs = self.sequence(layers, x, xs, scope.inner(where, named, index=k))
             return x, xs
         if isinstance(item, Residual):
             return self.residual(item, x, xs, scope.inner((*path, "layers"), item.name), path)
@@ -272,16 +281,33 @@ class Walker:
         if isinstance(item, Side):
             if item.enabled:
                 held = self.tensor
+                first = len(self.rows)
                 self.sequence(item.layers, x, xs, scope.inner((*path, "layers"), item.name))
+                if not item.run:  # built (its params count) but not run: no MAdds
+                    self.rows[first:] = [_not_run(row) for row in self.rows[first:]]
                 self.tensor = held
             return x, xs
         if isinstance(item, Primitive):
             return self.primitive(item, x, xs, scope, path)
+        if isinstance(item, Sequence):
+            inner = scope.inner((*path, "layers"), item.name)
+            return self.block(item.layers, x, xs, inner)
         inner = scope.inner(path, item.name)
         first = len(self.rows)
-        out = self.sequence(expansion(item), x, xs, replace(inner, path=path))
+        out = self.block(expansion(item), x, xs, replace(inner, path=path))
         self.spans.append((item.kind, first, len(self.rows)))
         return out
+
+    def block(self, items: list[Item], x: Shape, xs: Shape, scope: Scope) -> Pair:
+        """A block's layers, with the block's input as what ``of: block`` refers to."""
+        outer = self.exact, self.closed
+        self.exact = replace(self.exact, block=int(x.c))
+        if self.with_closed:
+            self.closed = replace(self.closed, block=xs.c)
+        try:
+            return self.sequence(items, x, xs, scope)
+        finally:
+            self.exact, self.closed = outer
 
     def primitive(self, layer: Primitive, x: Shape, xs: Shape, scope: Scope,
                   path: Path_) -> Pair:
@@ -298,8 +324,9 @@ class Walker:
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
         # the layer without its name: identical layers named apart are costed once too
         unnamed = (type(layer), *(v for k, v in layer.__dict__.items() if k != "name"))
-        key = ((unnamed, x, xs, self.exact.origin, self.closed.origin) if self.with_closed
-               else (unnamed, x, self.exact.origin))
+        key = ((unnamed, x, xs, self.exact.origin, self.closed.origin, self.exact.block,
+                self.closed.block) if self.with_closed
+               else (unnamed, x, self.exact.origin, self.exact.block))
         if key not in self.costed:  # a repeated layer on the same input is costed once
             try:
                 self.costed[key] = self.cost(layer, x, xs)
@@ -358,9 +385,17 @@ class Walker:
 
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
         entry = self.tensor
+        first = len(self.rows)
         y, ys = self.sequence(block.layers, x, xs, scope)
         body = self.tensor
         if block.when == "shapes_match" and y != x:
+            strided = any(_strided(row.layer) for row in self.rows[first:])
+            if (y.h, y.w) != (x.h, x.w) and not strided:
+                raise self.fail(LayerProblem(
+                    "when", f"residual (when: shapes_match): no layer has a stride, yet the "
+                    f"layers turn {x.h}×{x.w} into {y.h}×{y.w}, so the add would silently "
+                    "disappear; pad the convolutions (padding: same) or drop the residual",
+                ), path, scope.prefix or self.last)
             return y, ys
         sx, sxs, short = x, xs, entry
         if block.shortcut and (block.when != "project_if_needed" or y != x):
@@ -410,6 +445,19 @@ class Walker:
               if self.with_closed else y)
         self.merge_row("concat", scope, x, y, tuple(ends), ys)
         return y, ys
+
+
+def _strided(layer: Primitive | None) -> bool:
+    """Whether a layer downsamples by its stride (a pool's stride defaults to its kernel)."""
+    stride = getattr(layer, "stride", 1)
+    if stride is None:
+        stride = getattr(layer, "kernel", 1)
+    return stride not in (1, (1, 1))
+
+
+def _not_run(row: Row) -> Row:
+    """A row of a branch that is built but not run (an aux head in eval mode): no MAdds."""
+    return replace(row, madds_formula=NO_COST, madds=0, madds_closed=ZERO)
 
 
 def _text(shape: Shape) -> str:

@@ -6,13 +6,15 @@ spec data, and the walk costs those. Each docstring says what the block expands 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from complexity.language.fields import PositiveInt, Size, StrictBool
+from complexity.language.layers import ActivationName
 
-Act = Literal["relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "none"]
+Act = ActivationName | Literal["none"]
+"""Any activation a layer can name, or ``none``."""
 Padding = int | tuple[int, int] | Literal["same", "valid"]
 Layers = list[dict[str, Any]]
 
@@ -44,6 +46,52 @@ class _Block(BaseModel):
 
     def expand(self) -> Layers:
         raise NotImplementedError
+
+
+_WIDTHS = ("reduction", "ratio", "squeeze")
+
+
+class SEOptions(BaseModel):
+    """A block's squeeze-and-excite, as the fields of an ``se`` layer; ``se: true`` takes the
+    block's own default, a mapping overrides fields of it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reduction: PositiveInt | None = None
+    """C_r = floor(C/reduction)."""
+    ratio: Annotated[float, Field(gt=0, le=1, strict=True)] | None = None
+    """C_r = floor(ratio·C), e.g. 0.25."""
+    squeeze: PositiveInt | None = None
+    """C_r itself (before α)."""
+    of: Literal["input", "block"] | None = None
+    """C is the SE's own input or the block's input."""
+    divisor: PositiveInt | None = None
+    """Round C_r to a multiple of this (make-divisible)."""
+    bias: StrictBool | None = None
+    gate: Literal["sigmoid", "hsigmoid"] | None = None
+
+    @model_validator(mode="after")
+    def _one_width(self) -> SEOptions:
+        given = [f for f in _WIDTHS if getattr(self, f) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of reduction, ratio and squeeze, not {' and '.join(given)}")
+        return self
+
+
+SE = StrictBool | SEOptions
+
+
+def se_layer(se: SE, default: dict[str, Any]) -> Layers:
+    """The ``se`` layer a block's ``se`` field asks for (none for false)."""
+    if se is False:
+        return []
+    fields = dict(default)
+    if isinstance(se, SEOptions):
+        chosen = se.model_dump(exclude_none=True)
+        if any(f in chosen for f in _WIDTHS):
+            fields = {k: v for k, v in fields.items() if k not in _WIDTHS}
+        fields.update(chosen)
+    return [{"kind": "se", "name": "se", **fields}]
 
 
 class ConvBN(_Block):
@@ -103,12 +151,16 @@ class InvertedResidual(_Block):
     stride: PositiveInt = 1
     kernel: PositiveInt = 3
     act: Act = "relu6"
+    se: SE = False
+    """A squeeze-and-excite after the depthwise conv: ``true`` squeezes to C/4 of its input,
+    or a mapping of ``se`` fields (``{ratio: 0.25, of: block}``)."""
 
     def expand(self) -> Layers:
         body: Layers = []
         if self.expansion != 1:
             body += conv_bn(None, 1, act=self.act, name="expand", expansion=self.expansion)
         body += dw_bn(self.kernel, self.stride, self.act, "dw")
+        body += se_layer(self.se, {"reduction": 4})
         body += conv_bn(self.out, 1, act="none", name="project")
         return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
 
@@ -128,8 +180,10 @@ class Bneck(_Block):
     out: PositiveInt
     kernel: PositiveInt = 3
     stride: PositiveInt = 1
-    se: StrictBool = False
-    act: Literal["relu", "hswish"] = "relu"
+    se: SE = False
+    """``true``: squeeze to make_divisible(C/se_reduction, se_divisor) with a hard-sigmoid
+    gate, as MobileNetV3; a mapping of ``se`` fields overrides that."""
+    act: Act = "relu"
     se_reduction: PositiveInt = 4
     se_divisor: PositiveInt | None = 8
 
@@ -145,9 +199,8 @@ class Bneck(_Block):
             body += conv_bn(self.exp, 1, act=self.act, name="expand", width=self.exp_width,
                             relative_to=self.inp)
         body += dw_bn(self.kernel, self.stride, self.act, "dw")
-        if self.se:
-            body.append({"kind": "se", "name": "se", "reduction": self.se_reduction,
-                         "divisor": self.se_divisor, "gate": "hsigmoid"})
+        body += se_layer(self.se, {"reduction": self.se_reduction, "divisor": self.se_divisor,
+                                   "gate": "hsigmoid"})
         body += conv_bn(self.out, 1, act="none", name="project")
         return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
 
@@ -229,12 +282,13 @@ class Basic(_Block):
     stride: PositiveInt = 1
     bias: StrictBool = False
     """Biases on every conv (Keras's default use_bias)."""
+    act: Act = "relu"
 
     def expand(self) -> Layers:
         b = self.bias
-        body = (conv_bn(self.out, 3, self.stride, 1, name="conv1", bias=b)
+        body = (conv_bn(self.out, 3, self.stride, 1, name="conv1", bias=b, act=self.act)
                 + conv_bn(self.out, 3, 1, 1, act="none", name="conv2", bias=b))
-        return [_projected(body, self.out, self.stride, b), _RELU]
+        return [_projected(body, self.out, self.stride, b), *_merged_act(self.act)]
 
 
 class Bottleneck(_Block):
@@ -247,21 +301,98 @@ class Bottleneck(_Block):
     out: PositiveInt
     stride: PositiveInt = 1
     groups: PositiveInt = 1
+    group_width: PositiveInt | None = None
+    """Instead of ``groups``: channels per group of the 3×3 (RegNet), groups = mid/group_width."""
     stride_on: Literal["3x3", "1x1"] = "3x3"
     bias: StrictBool = False
     """Biases on every conv (Keras's ResNet50, use_bias default)."""
+    act: Act = "relu"
+    se: SE = False
+    """A squeeze-and-excite after the 3×3 (RegNetY): ``true`` squeezes to a quarter of the
+    block's input, floor(0.25·in), or a mapping of ``se`` fields."""
+
+    @model_validator(mode="after")
+    def _groups(self) -> Bottleneck:
+        if self.group_width is not None:
+            if "groups" in self.model_fields_set:
+                raise ValueError("give groups or group_width, not both")
+            if self.mid % self.group_width:
+                raise ValueError(f"group_width={self.group_width} does not divide mid={self.mid}")
+        return self
 
     def expand(self) -> Layers:
         s1, s3 = (1, self.stride) if self.stride_on == "3x3" else (self.stride, 1)
-        b = self.bias
-        body = (conv_bn(self.mid, 1, s1, 0, name="conv1", bias=b)
-                + conv_bn(self.mid, 3, s3, 1, name="conv2", groups=self.groups, bias=b)
+        b, act = self.bias, self.act
+        groups = self.groups if self.group_width is None else self.mid // self.group_width
+        body = (conv_bn(self.mid, 1, s1, 0, name="conv1", bias=b, act=act)
+                + conv_bn(self.mid, 3, s3, 1, name="conv2", groups=groups, bias=b, act=act)
+                + se_layer(self.se, {"ratio": 0.25, "of": "block"})
                 + conv_bn(self.out, 1, 1, 0, act="none", name="conv3", bias=b))
-        return [_projected(body, self.out, self.stride, b), _RELU]
+        return [_projected(body, self.out, self.stride, b), *_merged_act(act)]
 
 
 _RELU = {"kind": "act", "fn": "relu", "name": "relu"}
 """The ReLU after a block's merge, named so its row reads ``layer2.0/relu``."""
+
+
+def _merged_act(act: str) -> Layers:
+    """The activation after a block's merge, named after its function (``layer2.0/relu``)."""
+    return [{"kind": "act", "fn": act, "name": act}] if act != "none" else []
+
+
+class MBConv(_Block):
+    """EfficientNet's MBConv: [pointwise expand ×t → BN → act] → depthwise k×k → BN → act →
+    squeeze-and-excite (to floor(0.25·block input) by default) → linear pointwise → BN, added
+    to the input where stride is 1 and in = out (no expansion layer when t = 1). swish
+    (SiLU) by default."""
+
+    kind: Literal["mbconv"]
+    out: PositiveInt
+    t: PositiveInt = Field(default=6, alias="expand")
+    """``expand``: the expansion factor t, the hidden width t × the input."""
+    kernel: PositiveInt = 3
+    stride: PositiveInt = 1
+    act: Act = "swish"
+    se: SE = True
+    """``true`` squeezes to floor(0.25 × the block's input) (EfficientNet); false for none,
+    or a mapping of ``se`` fields."""
+
+    def expand(self) -> Layers:
+        t = self.t
+        body: Layers = []
+        if t != 1:
+            body += conv_bn(None, 1, act=self.act, name="expand", expansion=t)
+        body += dw_bn(self.kernel, self.stride, self.act, "dw")
+        body += se_layer(self.se, {"ratio": 0.25, "of": "block"})
+        body += conv_bn(self.out, 1, act="none", name="project")
+        return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
+
+
+class FusedMBConv(_Block):
+    """EfficientNetV2's Fused-MBConv: k×k conv expanding ×t → BN → act → [SE] → linear
+    pointwise → BN; with t = 1 a single k×k conv → BN → act to ``out``. Added to the input
+    where stride is 1 and in = out. No SE by default (as EfficientNetV2)."""
+
+    kind: Literal["fused_mbconv"]
+    out: PositiveInt
+    t: PositiveInt = Field(default=4, alias="expand")
+    """``expand``: the expansion factor t."""
+    kernel: PositiveInt = 3
+    stride: PositiveInt = 1
+    act: Act = "swish"
+    se: SE = False
+
+    def expand(self) -> Layers:
+        t = self.t
+        k, s = self.kernel, self.stride
+        if t == 1:
+            body = conv_bn(self.out, k, s, act=self.act, name="conv")
+            body += se_layer(self.se, {"ratio": 0.25, "of": "block"})
+        else:
+            body = conv_bn(None, k, s, act=self.act, name="expand", expansion=t)
+            body += se_layer(self.se, {"ratio": 0.25, "of": "block"})
+            body += conv_bn(self.out, 1, act="none", name="project")
+        return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
 
 
 def _projected(body: Layers, out: int, stride: int, bias: bool) -> dict[str, Any]:
@@ -403,6 +534,6 @@ class InceptionE(_InceptionBlock):
 Block = (
     ConvBN | SepConv | DepthwiseSeparable | InvertedResidual | Bneck | Fire | ShuffleV1Unit
     | ShuffleV2Unit | Basic | Bottleneck | InceptionV1 | InceptionA | InceptionB | InceptionC
-    | InceptionD | InceptionE
+    | InceptionD | InceptionE | MBConv | FusedMBConv
 )
 """Every block a spec can name by its ``kind``."""

@@ -6,7 +6,7 @@ for each merge (the residual add, the concat).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,9 +31,15 @@ class Repeat(_Container):
 
     kind: Literal["repeat"]
     times: NonNegativeInt
-    """0 leaves the layers out: a family member without them (``times: $bn`` with bn 0 or 1)."""
+    """How many times; 0 leaves the layers out (a stage a family member does not have)."""
     start: NonNegativeInt = 1
     layers: list[Item] = Field(min_length=1)
+    each: dict[str, list[Any]] | None = None
+    """Per-repetition values: ``{stride: [2, 1]}`` makes ``$stride`` in ``layers`` 2 in the
+    first repetition and 1 in the rest (a list's last value holds for the repetitions after
+    it; values beyond ``times`` are unused)."""
+    bodies: list[list[Item]] | None = None
+    """Filled in by the loader from ``each``: the layers of every repetition (don't write)."""
 
 
 class Residual(_Container):
@@ -67,11 +73,23 @@ class Side(_Container):
     layers: list[Item] = Field(min_length=1)
     enabled: StrictBool = True
     """False leaves it out (``enabled: $aux_logits``)."""
+    run: StrictBool = False
+    """Whether the branch runs: false (the default) counts its params but not its MAdds, as
+    in a framework's eval mode, where auxiliary heads do not run; true counts both (training
+    mode: ``run: $training`` with ``--set training=true``)."""
 
 
-Container = Repeat | Residual | Concat | Side
+class Sequence(_Container):
+    """Layers in order under one name, like a block: what a user-defined block expands to.
+    ``se: {of: block}`` inside refers to the sequence's input."""
+
+    kind: Literal["sequence"]
+    layers: list[Item] = Field(min_length=1)
+
+
+Container = Repeat | Residual | Concat | Side | Sequence
 Item = Annotated[Primitive | Container | Block, Field(discriminator="kind")]
 """One entry of a spec's ``layers``: a primitive layer, a container or a block."""
 
-for _model in (Repeat, Residual, Concat, Side):
+for _model in (Repeat, Residual, Concat, Side, Sequence):
     _model.model_rebuild()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,6 +26,10 @@ Convention = Literal["paper", "torch", "keras"]
 """What params count: ``paper`` weights only; ``torch`` + declared biases + BN γ, β;
 ``keras`` + declared biases + BN γ, β, moving mean and variance."""
 
+ActivationName = Literal["relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "silu", "gelu",
+                         "tanh", "leaky_relu", "elu", "linear", "softmax"]
+"""The nonlinearities a spec can name (``silu`` and ``swish`` are the same function)."""
+
 Value = int | Poly
 """A size: an exact integer, or a polynomial in α and ρ in the closed-form walk."""
 
@@ -34,12 +39,14 @@ class Context(Protocol):
 
     origin: Value
     """Channels entering the innermost enclosing concat branch (or the network)."""
+    block: Value
+    """Channels entering the innermost enclosing block (or the network)."""
 
     def width(self, channels: int, mode: WidthMode) -> Value:
         """Channels of a layer after the width multiplier."""
 
-    def squeeze(self, channels: Value, reduction: int, divisor: int | None) -> Value:
-        """channels / reduction, made divisible by ``divisor`` when one is given."""
+    def squeeze(self, channels: Value, reduction: int | Fraction, divisor: int | None) -> Value:
+        """channels / reduction (floored), made divisible by ``divisor`` when one is given."""
 
     def relative(self, channels: Value, out: int, of: int) -> Value:
         """channels·out/of, rounded by the family's width rule."""
@@ -111,8 +118,10 @@ class _Window(_Layer):
 
     kernel: Size = 3
     stride: Size = 1
-    padding: NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["same", "valid"] = 0
-    """An int or [pad_h, pad_w], ``same`` (out = ceil(in/stride)) or ``valid`` (no padding)."""
+    padding: NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["same", "valid"] = (
+        "same")
+    """An int or [pad_h, pad_w], ``same`` (out = ceil(in/stride), the default of every
+    convolution) or ``valid`` (no padding). Pooling layers default to 0 instead."""
     dilation: Size = 1
 
     def _hw(self, x: Shape, ceil_mode: bool = False) -> tuple[int, int]:
@@ -279,15 +288,38 @@ class SqueezeExcite(_Layer):
 
     kind: Literal["se"]
     reduction: PositiveInt = 4
-    """r: the squeeze width is C/r."""
+    """r: the squeeze width is C/r (floored), C the channels of ``of``."""
+    ratio: Annotated[float, Field(gt=0, le=1, strict=True)] | None = None
+    """Instead of ``reduction``: the squeeze width is floor(ratio·C), a fraction such as 0.25."""
+    squeeze: PositiveInt | None = None
+    """Instead of either: the squeeze width itself (channels before α)."""
+    of: Literal["input", "block"] = "input"
+    """Whose channels C_r is a share of: the SE's own input, or the enclosing block's input
+    (RegNetY and EfficientNet squeeze to a quarter of the block's input)."""
     divisor: PositiveInt | None = None
     """Make the squeeze width divisible by this (MobileNetV3: 8); none keeps floor(C/r)."""
     bias: StrictBool = True
     gate: Literal["sigmoid", "hsigmoid"] = "sigmoid"
 
+    @model_validator(mode="after")
+    def _one_width(self) -> SqueezeExcite:
+        given = [f for f in ("reduction", "ratio", "squeeze") if f in self.model_fields_set
+                 and getattr(self, f) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of reduction, ratio and squeeze, not {' and '.join(given)}")
+        return self
+
+    def _squeezed(self, x: Shape, ctx: Context) -> Value:
+        if self.squeeze is not None:
+            return ctx.width(self.squeeze, "scaled")
+        base = ctx.block if self.of == "block" else x.c
+        share = (1 / Fraction(str(self.ratio)) if self.ratio is not None
+                 else Fraction(self.reduction))
+        return ctx.squeeze(base, share, self.divisor)
+
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
         weights = product(Num(2), S.C, S.C_r)
-        squeezed = ctx.squeeze(x.c, self.reduction, self.divisor)
+        squeezed = self._squeezed(x, ctx)
         params = _with_bias(weights, self.bias, convention, S.C_r, S.C)
         return Cost(params, weights, {"C": x.c, "C_r": squeezed})
 
@@ -314,7 +346,7 @@ class Activation(_Layer):
     """A pointwise nonlinearity; costs nothing under every convention."""
 
     kind: Literal["act"]
-    fn: Literal["relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "softmax"]
+    fn: ActivationName
 
 
 class Pool(_Window):
@@ -322,6 +354,8 @@ class Pool(_Window):
 
     kind: Literal["maxpool", "avgpool"]
     stride: Size | None = None  # type: ignore[assignment]
+    padding: NonNegativeInt | tuple[NonNegativeInt, NonNegativeInt] | Literal["same", "valid"] = 0
+    """Pooling pads nothing unless told (0), as torch's and Keras's pooling layers."""
     ceil_mode: StrictBool = False
 
     def out_shape(self, x: Shape, ctx: Context) -> Shape:
@@ -388,8 +422,100 @@ class Shuffle(_Layer):
         return x
 
 
+class LayerNorm(_Layer):
+    """Layer norm over the channels at each position: no MAdds; params 0 (paper), γ and β,
+    2·C (torch, keras). ``channels_first`` (ConvNeXt's LayerNorm2d) or ``channels_last``
+    (nn.LayerNorm after a permute) normalise the same C values: the same counts."""
+
+    kind: Literal["layernorm"]
+    layout: Literal["channels_first", "channels_last"] = "channels_first"
+    affine: StrictBool = True
+    """Has γ and β (torch's elementwise_affine, Keras's center and scale)."""
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        per_channel = 2 if self.affine and convention != "paper" else 0
+        return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
+
+
+class GroupNorm(_Layer):
+    """Group norm over ``groups`` channel groups: no MAdds; params 0 (paper), γ and β, 2·C
+    (torch, keras)."""
+
+    kind: Literal["groupnorm"]
+    groups: PositiveInt
+    affine: StrictBool = True
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        if isinstance(x.c, int) and x.c % self.groups:
+            raise LayerProblem("groups", f"groups={self.groups} does not divide channels={x.c}")
+        return x
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        per_channel = 2 if self.affine and convention != "paper" else 0
+        return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
+
+
+class ChannelScale(_Layer):
+    """A learnable per-channel scale (layer scale, ConvNeXt's γ) and/or bias, a free-standing
+    parameter: C each (torch, keras; 0 under paper, which counts conv and FC weights only).
+    The multiply and add are not multiply-adds of a conv or FC layer: 0 MAdds."""
+
+    kind: Literal["scale"]
+    scale: StrictBool = True
+    """Has a per-channel multiplier (layer scale)."""
+    bias: StrictBool = False
+    """Has a per-channel additive term."""
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        per_channel = 0 if convention == "paper" else int(self.scale) + int(self.bias)
+        return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
+
+
+class InputNormalization(_Layer):
+    """Keras's Normalization preprocessing layer, (x − mean)/√variance per channel: its mean,
+    variance and sample count are weights, 2·C + 1 under keras; nothing under paper and torch
+    (torchvision normalises outside the model). No MAdds."""
+
+    kind: Literal["normalization"]
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        if convention != "keras":
+            return FREE
+        return Cost(total(product(Num(2), S.C), ONE), ZERO, {"C": x.c})
+
+
+class StochasticDepth(_Layer):
+    """Stochastic depth (drop path): drops a residual branch while training; free."""
+
+    kind: Literal["stochastic_depth"]
+    p: Annotated[float, Field(ge=0, le=1, strict=True)] = 0.0
+
+
+class Linear(_Outputs):
+    """A linear layer applied at every position (ConvNeXt's channels-last MLP): params M·N,
+    MAdds M·N·D_F·D_F — a 1×1 conv's counts; with a bias by default, as nn.Linear."""
+
+    kind: Literal["linear"]
+    bias: StrictBool = True
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        if self.groups != 1:
+            raise LayerProblem("groups", "a linear layer has no groups; use pw")
+        return x.resized(self._channels(x, ctx), x.h, x.w)
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        f, f_values = _map_terms(y, ctx)
+        weights = product(S.M, S.N)
+        return Cost(_with_bias(weights, self.bias, convention, S.N), product(weights, f),
+                    {**f_values, "M": x.c, "N": y.c})
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return "Linear"
+
+
 Primitive = (
     Conv | Pointwise | Depthwise | FullyConnected | SqueezeExcite | BatchNorm | Activation | Pool
-    | GlobalPool | AdaptivePool | Flatten | Dropout | Shuffle
+    | GlobalPool | AdaptivePool | Flatten | Dropout | Shuffle | LayerNorm | GroupNorm
+    | ChannelScale | StochasticDepth | Linear | InputNormalization
 )
 """A layer with a shape rule and cost formulas of its own."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from complexity.language.containers import Item
 from complexity.language.fields import PositiveInt
+from complexity.language.templates import BlockDefinition
 from complexity.language.width import WidthRule
 
 VariableValue = bool | int | float | str
@@ -32,12 +33,18 @@ class Network(BaseModel):
     in_channels: PositiveInt = 3
     """Channels of the input image; never scaled by α."""
     width_rule: WidthRule = WidthRule()
+    width_multiplier: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    """The network's own width multiplier (EfficientNet-B3's 1.2): every scaled width is
+    rounded from c·width_multiplier·α by ``width_rule``; ``--alpha`` multiplies it."""
     variables: dict[str, VariableValue] = Field(default_factory=dict)
     """Spec-level variables with their defaults; ``$name`` anywhere in ``layers`` uses one.
     A variable may be a table chosen by another: ``{by: groups, values: {1: 144, 3: 240}}``."""
     variants: dict[str, dict[str, VariableValue]] = Field(default_factory=dict)
     """Named members of a family: zoo name → the variables it sets (``resnet50: {depth: 50}``).
     ``mbcalc resnet50`` loads the family file with those values; ``--set`` still overrides."""
+    blocks: dict[str, BlockDefinition] = Field(default_factory=dict)
+    """User-defined blocks: name → typed ``params`` and ``layers`` with ``$param`` in them;
+    ``{kind: NAME, ...}`` in ``layers`` uses one like a built-in block."""
     layers: list[Item] = Field(min_length=1)
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from complexity.errors import Location, SpecError
-from complexity.language.spec import Network, UnknownVariable, VariableValue, substitute
+from complexity.language.spec import Network, VariableValue
+from complexity.language.templates import fill
 
 MAX_BYTES = 1 << 20
 """A spec larger than this (1 MiB) is refused before parsing."""
@@ -36,16 +37,19 @@ class SourceMap:
     lines: dict[Path_, int] = field(default_factory=dict)
     data: Any = None
     """The raw document, to recover layer names for messages."""
+    notes: dict[Path_, str] = field(default_factory=dict)
+    """Paths inside a user-defined block's layers: where the block was used."""
 
     def locate(self, path: Path_, field_name: str | None = None) -> Location:
         """A location for ``path``: the nearest line on it, and the layer it points into."""
         full = (*path, field_name) if field_name else path
-        line = None
+        line = note = None
         for n in range(len(full), -1, -1):
-            if full[:n] in self.lines:
+            if line is None and full[:n] in self.lines:
                 line = self.lines[full[:n]]
-                break
-        return Location(self.file, line, full, self._layer_name(full))
+            if note is None and full[:n] in self.notes:
+                note = self.notes[full[:n]]
+        return Location(self.file, line, full, self._layer_name(full), note)
 
     def _layer_name(self, path: Path_) -> str | None:
         node, name = self.data, None
@@ -177,7 +181,11 @@ def _build(node: yaml.Node, loader: Any, path: Path_, lines: dict[Path_, int],
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         seen: dict[Any, tuple[int, int]] = {}
+        merged: list[yaml.Node] = []
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged += _merge_sources(value_node, file, path)
+                continue
             key = _scalar(key_node, loader, file)
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int)) or isinstance(key, bool):
@@ -189,15 +197,31 @@ def _build(node: yaml.Node, loader: Any, path: Path_, lines: dict[Path_, int],
                 raise SpecError(f"duplicate key {key!r} on {where}; a mapping names each key "
                                 "once", Location(file, line, path))
             seen[key] = (line, key_node.start_mark.column + 1)
-            if key == "<<":
-                raise SpecError("YAML merge keys (<<) are not supported in specs",
-                                Location(file, key_node.start_mark.line + 1, path))
             result[key] = _build(value_node, loader, (*path, key), lines, budget, file)
+        for source in merged:  # the mapping's own keys win, then earlier merged mappings
+            found: dict[Path_, int] = {}
+            extra = _build(source, loader, path, found, budget, file)
+            fresh = {key for key in extra if key not in result}
+            for key in fresh:
+                result[key] = extra[key]
+            depth = len(path)
+            lines.update({p: n for p, n in found.items() if len(p) > depth and p[depth] in fresh
+                          and p not in lines})
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(v, loader, (*path, i), lines, budget, file)
                 for i, v in enumerate(node.value)]
     return _scalar(node, loader, file)
+
+
+def _merge_sources(node: yaml.Node, file: str | None, path: Path_) -> list[yaml.Node]:
+    """The mappings a merge key (``<<: *anchor`` or ``<<: [*a, *b]``) brings in."""
+    sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    for source in sources:
+        if not isinstance(source, yaml.MappingNode):
+            raise SpecError("a merge key (<<) takes a mapping or a list of mappings",
+                            Location(file, source.start_mark.line + 1, path))
+    return list(sources)
 
 
 def _scalar(node: yaml.Node, loader: Any, file: str | None) -> Any:
@@ -233,16 +257,30 @@ def load_spec(text: str, file: str | None = None,
         data = {**data, "name": variant}
         overrides = {**_variant_values(data, variant, source), **(overrides or {})}
     values = _variables(data, overrides or {}, source)
+    done = fill({k: v for k, v in data.items() if k != "variables"}, values, lines, file,
+                set(kind_models()), source.locate)
+    done.lines.update({p: n for p, n in lines.items() if p[:1] == ("variables",)})
+    source = SourceMap(file, done.lines, done.data, done.notes)
     try:
-        filled = {**substitute({k: v for k, v in data.items() if k != "variables"}, values),
-                  "variables": values}
-    except UnknownVariable as exc:
-        raise SpecError(str(exc), source.locate(exc.path)) from None
-    try:
-        network = Network.model_validate(filled)
+        network = Network.model_validate({**done.data, "variables": values})
     except ValidationError as exc:
-        raise _validation_error(exc, source) from None
+        blocks = data.get("blocks")
+        raise _validation_error(exc, source, list(blocks) if isinstance(blocks, dict) else []
+                                ) from None
     return LoadedSpec(network, source)
+
+
+def kind_models() -> dict[str, type[BaseModel]]:
+    """Every layer kind a spec can name (primitives, containers, built-in blocks) → its model."""
+    from typing import get_args
+
+    from complexity.language.containers import Item
+
+    found: dict[str, type[BaseModel]] = {}
+    for model in get_args(get_args(Item)[0]):
+        for kind in get_args(model.model_fields["kind"].annotation):
+            found[kind] = model
+    return found
 
 
 def _variant_values(data: dict[str, Any], variant: str,
@@ -303,26 +341,51 @@ def _lookup(key: str, table: dict[str, Any], values: dict[str, Any], source: Sou
     return _lookup(key, chosen, values, source) if isinstance(chosen, dict) else chosen
 
 
-def _validation_error(exc: ValidationError, source: SourceMap) -> SpecError:
-    first = exc.errors()[0]
+def _validation_error(exc: ValidationError, source: SourceMap,
+                      user_blocks: list[str] | None = None) -> SpecError:
+    errors = exc.errors()
+    # A mapping given where a field takes a bool or a mapping (se: {...}): report what is
+    # wrong with the mapping, not that it is not a bool.
+    first = next((e for e in errors if not (e["type"].endswith("_type")
+                                            and isinstance(e["input"], dict))), errors[0])
     path = _data_path(first["loc"], source.data)
     kind = first["type"]
     if kind == "missing":
         message = f"missing field '{first['loc'][-1]}'"
     elif kind == "extra_forbidden":
-        message = f"unknown field '{path[-1]}'"
+        message = f"unknown field '{path[-1]}'{_field_hint(path, source.data)}"
     elif kind == "union_tag_invalid":
         tags = sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
         given = str(first["ctx"]["tag"])
-        close = difflib.get_close_matches(given, tags, n=1)
+        close = difflib.get_close_matches(given, [*tags, *(user_blocks or [])], n=1)
         hint = f"did you mean {close[0]}? " if close else ""
-        message = f"unknown layer kind {given!r}; {hint}kinds: {', '.join(tags)}"
+        mine = f"; this spec's blocks: {', '.join(user_blocks)}" if user_blocks else ""
+        message = f"unknown layer kind {given!r}; {hint}kinds: {', '.join(tags)}{mine}"
         path = (*path, "kind")
     elif kind == "union_tag_not_found":
         message = "missing field 'kind'"
     else:
         message = f"{first['msg']} (got {first['input']!r})"
     return SpecError(message, source.locate(path))
+
+
+def _field_hint(path: Path_, data: Any) -> str:
+    """'; did you mean X?' for an unknown field, from the fields of the layer it is in."""
+    node = data
+    for key in path[:-1]:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    if not isinstance(node, dict):
+        return ""
+    model = kind_models().get(node.get("kind")) if "kind" in node else (
+        Network if len(path) == 1 else None)
+    if model is None:
+        return ""
+    names = [f.alias or n for n, f in model.model_fields.items() if n != "bodies"]
+    close = difflib.get_close_matches(str(path[-1]), names, n=1)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:

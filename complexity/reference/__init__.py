@@ -12,7 +12,7 @@ from typing import Any
 
 MODULES = (
     "mobilenet_v1", "mobilenet_v2", "mobilenet_v3", "classic", "shufflenet", "resnet",
-    "inception", "xception", "seed_examples", "densenet", "mnasnet",
+    "inception", "xception", "seed_examples", "densenet", "mnasnet", "modern",
 )
 
 
