@@ -52,13 +52,18 @@ def parse_width_rule(text: str) -> WidthRule:
 
 def import_torch(model: Any, input: tuple[int, int, int] = (3, 224, 224), *,
                  width_rule: str | WidthRule = DEFAULT_WIDTH_RULE, opaque: bool = False,
-                 blocks: bool = True, source: str | None = None) -> Imported:
-    """Trace a ``torch.nn.Module`` with torch.fx at ``input`` (C, H, W) and import it."""
+                 blocks: bool = True, name: str | None = None,
+                 source: str | None = None) -> Imported:
+    """Trace a ``torch.nn.Module`` with torch.fx at ``input`` (C, H, W) and import it;
+    ``name`` is the spec's name (default: the model's class in snake case), ``source`` what
+    built the model, for the header."""
     from complexity.importers.torch_fx import trace
 
     graph = trace(model, _input(input), opaque)
     if source:
         graph.origin = f"{graph.origin}, built by {source}"
+    if name:
+        graph.name = name
     return build(graph, width_rule, opaque, blocks)
 
 

@@ -187,7 +187,10 @@ class Converter:
     def _tag(self, item: Item, op: Op) -> Item:
         inner = [_module_of(i) for i in _children(item)]
         item[MODULE] = _common([m for m in inner if m] + [op.module])
-        item[IN] = self.graph.shape(self.idom[op.name])
+        fork = self.idom[op.name]
+        if fork in self.graph.ops and self.graph.ops[fork].kind == "split":
+            fork = self.graph.ops[fork].inputs[0]
+        item[IN] = self.graph.shape(fork)
         return item
 
     def single(self, op: Op) -> list[Item]:

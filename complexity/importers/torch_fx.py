@@ -91,17 +91,36 @@ class _Builder:
                     with FlopCounterMode(display=False) as counter:
                         result = super().run_node(n)
                     flops = counter.get_total_flops()
+                elif n.op == "call_module" and builder.keeps_shape(n):
+                    # batch norm, activations, dropout: the input's shape, nothing to compute
+                    # (fake batch norm runs its decomposition, the slowest part of a trace)
+                    result, flops = self.env[n.args[0]], 0
                 else:
                     result, flops = super().run_node(n), 0
                 builder.node(n, result, flops)
                 return result
 
+        from torch._subclasses.fake_tensor import FakeTensorMode
+
         self.input_shape = tuple(int(d) for d in x.shape[1:])
-        Recorder(self.traced).run(x)
+        # Shapes and FLOPs need no arithmetic: fake tensors carry shapes only (fast at any size).
+        with FakeTensorMode(allow_non_fake_inputs=True) as fake:
+            Recorder(self.traced).run(fake.from_tensor(x))
         for op in self.ops.values():
             if op.kind == "shuffle" and ("open" in op.attrs or "transposed" not in op.attrs):
                 raise UnsupportedOp(op.source, op.name, op.module,
                                     "a reshape that is not a channel shuffle")
+
+    def keeps_shape(self, n: Any) -> bool:
+        """Whether a module call is one whose output has its input's shape by definition."""
+        import torch.nn as nn
+
+        if len(n.args) != 1 or n.kwargs or not hasattr(n.args[0], "name"):
+            return False
+        mod = self.traced.get_submodule(n.target)
+        return isinstance(mod, (nn.BatchNorm2d, nn.ReLU, nn.ReLU6, nn.Hardswish,
+                                nn.Hardsigmoid, nn.Sigmoid, nn.SiLU, nn.Dropout, nn.Dropout2d,
+                                nn.Identity))
 
     def node(self, n: Any, result: Any, flops: int) -> None:
         import torch
