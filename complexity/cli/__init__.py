@@ -9,6 +9,7 @@ import typer
 
 # Imported in the order --help lists the commands.
 from complexity.cli import count, compare, sweep, formula, verify, catalogue  # noqa: F401  # isort: skip
+from complexity.cli import importing  # noqa: F401  # isort: skip
 from complexity.cli.app import EXIT_BAD_INPUT, app
 
 

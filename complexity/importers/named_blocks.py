@@ -107,8 +107,20 @@ def match(run: list[Item], module: str) -> Item | None:
                 return None
         block = {"kind": candidate.pop("kind"), "name": module, **candidate}
         if _rows([block], shape) == ours:
-            return {**block, MODULE: module, IN: shape}
+            return {**_without_defaults(block), MODULE: module, IN: shape}
     return None
+
+
+def _without_defaults(block: Item) -> Item:
+    """The block's fields that differ from their defaults (``kind`` and ``name`` kept)."""
+    from pydantic import TypeAdapter
+
+    from complexity.language.containers import Item as SpecItem
+
+    model = TypeAdapter(SpecItem).validate_python(block)
+    kept = model.model_dump(exclude_defaults=True, mode="json")
+    return {"kind": block["kind"], "name": block["name"],
+            **{k: v for k, v in kept.items() if k not in ("kind", "name")}}
 
 
 def _rows(items: list[Item], shape: tuple[int, ...]) -> list[tuple[Any, ...]] | None:
