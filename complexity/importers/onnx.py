@@ -268,10 +268,10 @@ def _reshape(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, Any
     y = r.shape(node.output[0], node)
     source = r.ops.get(r.alias[data[0]])
     open_shuffle = source is not None and source.kind == "shuffle" and "open" in source.attrs
-    if node.op_type == "Transpose" and open_shuffle:
-        if list(r.attr(node, "perm", [])) == [0, 2, 1, 3, 4]:
-            source.attrs["transposed"] = True  # type: ignore[union-attr]
-            return "alias", {}
+    if node.op_type == "Transpose" and open_shuffle and list(
+            r.attr(node, "perm", [])) == [0, 2, 1, 3, 4]:
+        source.attrs["transposed"] = True  # type: ignore[union-attr]
+        return "alias", {}
     if node.op_type == "Reshape" or node.op_type in ("Squeeze", "Unsqueeze"):
         if len(x) == 3 and len(y) == 1:
             return "flatten", {}

@@ -144,10 +144,7 @@ class Converter:
             op = self.graph.ops[value]
             if op.kind == "getitem" and op.inputs[0] == fork:
                 return value
-            if op.kind in ("add", "cat", "mul"):
-                value = self.idom[value]
-            else:
-                value = op.inputs[0]
+            value = self.idom[value] if op.kind in ("add", "cat", "mul") else op.inputs[0]
             if value == INPUT:
                 raise MbcalcError(f"internal: branch of {fork!r} without its part")
 
@@ -270,6 +267,8 @@ def _primitive(op: Op, x: tuple[int, ...], fixed: bool) -> Item | None:
         return {"kind": "shuffle", "groups": a["groups"]}
     if kind == "opaque":
         return {"kind": "opaque", "name": name, "params": a.get("params", 0),
+                **({"weights": a["weights"]} if a.get("weights", a.get("params", 0)) != a.get(
+                    "params", 0) else {}),
                 "madds": a.get("madds", 0), "output": list(op.shape) if op.shape != x else None,
                 "note": f"{op.source} measured at the traced size, not analytic",
                 "why": a.get("why", "")}
@@ -389,8 +388,8 @@ def check_width_rule(items: list[Item], rule: WidthRule) -> None:
     """Every scaled width must be itself at α = 1 under ``rule`` (exact at the traced size)."""
     for item in _all(items):
         out = item.get("out")
-        if isinstance(out, int) and item.get("width", "scaled") == "scaled":
-            if rule.round(Fraction(out)) != out:
+        if isinstance(out, int) and item.get("width", "scaled") == "scaled" and rule.round(
+                Fraction(out)) != out:
                 raise MbcalcError(
                     f"--width-rule {rule.rule}({rule.divisor}) rounds {item.get('name')}'s "
                     f"{out} channels to {rule.round(Fraction(out))} at alpha=1; use "

@@ -52,7 +52,8 @@ def trace(model: Any, input: tuple[int, int, int], opaque: bool = False) -> Grap
         for module, flag in zip(model.modules(), was_training, strict=True):
             module.training = flag
     where = type(model).__module__
-    origin = f"torch.fx: {type(model).__name__} (module {where})"
+    origin = f"torch.fx: {type(model).__name__}" + (
+        "" if where.startswith("mbcalc_user_") else f" (module {where})")
     graph = Graph(builder.ops, builder.output, input, origin, name=_snake(type(model).__name__))
     ran = {op.module for op in builder.ops.values()}
     graph.unused = [(path, sum(p.numel() for p in m.parameters()))
@@ -233,6 +234,8 @@ class _Builder:
                 kind, attrs = "opaque", {"why": "adaptive pooling that keeps a dimension"}
         if kind == "opaque":
             attrs = {**attrs, "params": sum(p.numel() for p in mod.parameters()),
+                     "weights": sum(m.weight.numel() for m in mod.modules()
+                                    if isinstance(m, (nn.Conv2d, nn.Linear))),
                      "madds": flops // 2}
         self.add(Op(n.name, kind, inputs, shape, str(n.target), kind_name, attrs), n)
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import json
+import re
+
 import yaml
 
 _ORDER = ("kind", "name")
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")
+"""Strings written without quotes; any other is written as a JSON (double-quoted) string."""
 
 
 def dump(network: dict[str, Any], header: list[str]) -> str:
@@ -57,6 +62,9 @@ def _flow(item: dict[str, Any]) -> str:
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        plain = bool(_PLAIN.fullmatch(value)) and yaml.safe_load(value) == value
+        return value if plain else json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple):
         value = list(value)
     if isinstance(value, dict):
