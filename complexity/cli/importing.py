@@ -55,7 +55,9 @@ def import_model(
         if framework_of(model) != "torch":
             raise MbcalcError(f"{torch_ref} built a Keras model: export it to ONNX "
                               f"(tf2onnx) and use --onnx")
-        name = torch_ref.rpartition(":")[2]
+        target, _, name = torch_ref.rpartition(":")
+        if name in ("build", "model", "make", "create", "get_model", "main"):
+            name = Path(target).stem if target.endswith(".py") else target.rpartition(".")[2]
         imported = import_torch(model, shape or (3, 224, 224), width_rule=width_rule,
                                 opaque=opaque, name=name, source=torch_ref)
     else:

@@ -388,16 +388,20 @@ class Shuffle(_Layer):
         return x
 
 
+_Measured = Annotated[int, Field(ge=0, le=10**15, strict=True)]
+"""A count measured by a framework (up to 10^15)."""
+
+
 class Opaque(_Layer):
     """An op the format cannot express, kept by ``mbcalc import --opaque``: its params and MAdds
     were measured by the framework at the traced size; they do not scale with α or ρ."""
 
     kind: Literal["opaque"]
-    params: NonNegativeInt
+    params: _Measured
     """Params as the framework counts them (torch and keras conventions)."""
-    weights: NonNegativeInt | None = None
+    weights: _Measured | None = None
     """Its conv and linear weights, what the paper convention counts (default: ``params``)."""
-    madds: NonNegativeInt
+    madds: _Measured
     """MAdds measured at the traced size (FlopCounterMode / 2)."""
     output: tuple[PositiveInt, PositiveInt, PositiveInt] | None = None
     """Its output C×H×W at the traced size, where it is not its input's shape."""
