@@ -185,9 +185,8 @@ def test_cli_check_exits_3_on_a_difference(tmp_path: Path, monkeypatch: Any) -> 
 
 # The whole zoo, both front ends, two sizes each (CI; a few minutes).
 
-ONNX_GAPS = {"shufflenet_v1": "MatMul + Add classifier", "inception_v3": "flattened concat",
-             **{f"shufflenet_v2_x{w}": "chunk exported as Slice with computed bounds"
-                for w in ("0_5", "1_0", "1_5", "2_0")}}
+ONNX_GAPS = {f"shufflenet_v2_x{w}": "chunk exported as Slice with computed bounds"
+             for w in ("0_5", "1_0", "1_5", "2_0")}
 
 
 @pytest.mark.slow
@@ -203,20 +202,21 @@ def test_whole_zoo_through_torch_fx(name: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(torch_builders()))
 def test_whole_zoo_through_onnx(name: str, tmp_path: Path) -> None:
+    """Exported once at the network's own size, imported at that size and (the input resized,
+    shapes inferred again) at 160, where the file allows it: AlexNet's and VGG's exports freeze
+    the adaptive pooling as a fixed-size average pool, so those files only work at 224."""
     pytest.importorskip("onnx")
     if name in ONNX_GAPS:
         pytest.xfail(f"not yet through ONNX: {ONNX_GAPS[name]}")
     model = build(name)
-    done = 0
-    for size in sizes(name):
-        path = tmp_path / f"{name}_{size}.onnx"
-        try:
-            export(model, path, size)
-        except Exception as exc:  # noqa: BLE001 - torch cannot export every size (AlexNet, VGG)
-            if "adaptive_avg_pool2d" in str(exc):
-                continue
-            raise
-        imported = import_onnx(path)
-        assert counted(imported, size) == truth(model, size), size
-        done += 1
-    assert done >= 1
+    native, other = sizes(name)
+    path = tmp_path / f"{name}.onnx"
+    export(model, path, native)
+    imported = import_onnx(path)
+    assert counted(imported, native) == truth(model, native)
+    if name in ("alexnet", "vgg16"):
+        with pytest.raises(MbcalcError, match="shape inference failed"):
+            import_onnx(path, input=(3, other, other))
+        return
+    resized = import_onnx(path, input=(3, other, other))
+    assert counted(resized, other) == truth(model, other)

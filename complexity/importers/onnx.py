@@ -243,9 +243,19 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
         if r.attr(node, "transA", 0) or abs(r.attr(node, "alpha", 1.0) - 1) > 0:
             return "opaque", {"why": "Gemm with transA or alpha ≠ 1"}
         return "linear", {"bias": len(node.input) > 2 and bool(node.input[2])}
+    if op == "MatMul" and len(data) == 1 and node.input[0] == data[0] and len(
+            r.param_shape(node.input[1], node)) == 2 and x is not None and len(x) == 1:
+        return "linear", {"bias": False}
     if op in ("Add", "Mul"):
         if len(data) == 2 and len(node.input) == 2:
             return op.lower(), {}
+        source = r.ops.get(r.alias[data[0]])
+        other = [v for v in node.input if v != data[0]]
+        if (op == "Add" and source is not None and source.source == "MatMul"
+                and not source.attrs.get("bias") and len(other) == 1 and other[0] in r.init
+                and tuple(r.init[other[0]].shape) == source.shape):
+            source.attrs["bias"] = True  # MatMul + Add: a linear layer with its bias
+            return "alias", {}
         return "opaque", {"why": f"{op} with a constant"}
     if op == "Concat":
         axis = r.attr(node, "axis", 0)
@@ -347,6 +357,14 @@ def counts(source: Any, size: int) -> dict[str, int]:
             paper += w
             out = reader.shapes.get(node.output[0]) or ()
             madds += w * (math.prod(out[2:]) if node.op_type == "Conv" else 1)
+        elif node.op_type == "MatMul" and node.input[1] in reader.init:
+            w = int(reader.init[node.input[1]].size)
+            torch_params += w
+            paper += w
+            madds += w
+        elif node.op_type == "Add" and any(
+                v in reader.init and reader.init[v].ndim == 1 for v in node.input):
+            torch_params += sum(int(reader.init[v].size) for v in node.input if v in reader.init)
         elif node.op_type == "BatchNormalization":
             torch_params += sum(math.prod(reader.param_shape(v, node)) for v in node.input[1:3])
     return {"params (torch)": torch_params, "params (paper)": paper, "MAdds": madds}

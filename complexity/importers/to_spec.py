@@ -59,6 +59,7 @@ class Converter:
         self.graph = graph
         self.opaque = opaque
         self.idom = dominators(graph)
+        self.order = {INPUT: 0, **{name: i + 1 for i, name in enumerate(graph.ops)}}
         self.used: set[str] = set()
         self.fixed_out = _classifier(graph)
 
@@ -122,9 +123,9 @@ class Converter:
                 self.used.add(head)
                 branches.append(self.sequence(head, value))
             return [self._tag({"kind": "concat", "split": True, "branches": branches}, op)]
-        branches = [self.sequence(fork, value) for value in op.inputs]
         if op.kind == "cat":
-            return [self._tag({"kind": "concat", "branches": branches}, op)]
+            return [self._tag({"kind": "concat", "branches": self._cat_branches(op, fork)}, op)]
+        branches = [self.sequence(fork, value) for value in op.inputs]
         if len(branches) != 2:
             raise UnsupportedOp(op.source, op.name, op.module, "expected two operands")
         if op.kind == "mul":
@@ -137,6 +138,39 @@ class Converter:
         if shortcut:
             item["shortcut"] = shortcut
         return [self._tag(item, op)]
+
+    def _meet(self, a: str, b: str) -> str:
+        """The nearest value that dominates both ``a`` and ``b``."""
+        order = self.order
+        while a != b:
+            while order[a] > order[b]:
+                a = self.idom[a]
+            while order[b] > order[a]:
+                b = self.idom[b]
+        return a
+
+    def _cat_branches(self, op: Op, fork: str) -> list[list[Item]]:
+        """A concat's branches; consecutive inputs that share a stem after ``fork`` become one
+        branch: the stem, then a concat of theirs (an exporter may flatten a nested concat)."""
+        groups: list[tuple[str, list[str]]] = []
+        for value in op.inputs:
+            if groups:
+                stem = self._meet(groups[-1][0], value)
+                if stem != fork:
+                    groups[-1] = (stem, [*groups[-1][1], value])
+                    continue
+            groups.append((value, [value]))
+        branches = []
+        for stem, members in groups:
+            if len(members) == 1:
+                branches.append(self.sequence(fork, members[0]))
+                continue
+            inner = [self.sequence(stem, m) for m in members]
+            nested: Item = {"kind": "concat", "branches": inner}
+            nested[MODULE] = _common([_module_of(i) for b in inner for i in b if _module_of(i)])
+            nested[IN] = self.graph.shape(stem)
+            branches.append([*self.sequence(fork, stem), nested])
+        return branches
 
     def _head(self, value: str, fork: str) -> str:
         """The getitem of ``fork`` a branch starts from."""
