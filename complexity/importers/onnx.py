@@ -40,7 +40,6 @@ def _load(source: Any) -> Any:
 def _inferred(model: Any, input: tuple[int, int, int] | None) -> tuple[Any, str, tuple[int, ...]]:
     """The model with shapes inferred (input resized to ``input`` if given), its input's name
     and its input shape without the batch."""
-    import onnx
 
     graph = model.graph
     initializers = {i.name for i in graph.initializer}
@@ -60,12 +59,121 @@ def _inferred(model: Any, input: tuple[int, int, int] | None) -> tuple[Any, str,
     shape = tuple(d.dim_value for d in dims[1:])
     if not all(shape):
         raise MbcalcError("the ONNX input's size is not fixed: give it with --input 3x224x224")
+    inferred = _infer(model)
+    for _ in range(4):  # shape arithmetic (x.size(1) // 2 …) folded, shapes inferred again
+        if not _fold(inferred):
+            break
+        inferred = _infer(inferred)
+    return inferred, inputs[0].name, shape
+
+
+def _infer(model: Any) -> Any:
+    import onnx
+
     try:
-        inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+        return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception as exc:  # noqa: BLE001 - the file's shapes do not work out
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise MbcalcError(f"onnx shape inference failed: {first[:300]}") from None
-    return inferred, inputs[0].name, shape
+
+
+_FOLDABLE = {"Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Div", "Mul", "Add",
+             "Sub", "Cast", "Slice", "Identity"}
+
+
+def _fold(model: Any) -> bool:
+    """Evaluate the shape arithmetic of the graph (Shape of a tensor whose shape is inferred,
+    and the integer ops on it) with numpy, and put the results in as initializers where a
+    data op reads them (a Slice's bounds, a Reshape's shape). True if anything changed."""
+    import numpy as np
+    import onnx
+
+    graph = model.graph
+    shapes = {}
+    for info in [*graph.value_info, *graph.input, *graph.output]:
+        dims = info.type.tensor_type.shape.dim
+        if dims and all(d.HasField("dim_value") for d in dims):
+            shapes[info.name] = [d.dim_value for d in dims]
+    values: dict[str, Any] = {i.name: onnx.numpy_helper.to_array(i) for i in graph.initializer}
+    initial = set(values)
+
+    def attr(node: Any, key: str, default: Any = None) -> Any:
+        for a in node.attribute:
+            if a.name == key:
+                return onnx.helper.get_attribute_value(a)
+        return default
+
+    for node in graph.node:
+        args = [values.get(v) if v else None for v in node.input]
+        if node.op_type not in _FOLDABLE or (node.op_type != "Shape" and any(
+                a is None for a, v in zip(args, node.input, strict=True) if v)):
+            continue
+        try:
+            out = _evaluate(node, args, shapes, attr, np)
+        except Exception:  # noqa: BLE001 - not foldable: left to shape inference
+            continue
+        if out is not None:
+            values[node.output[0]] = out
+    changed = False
+    for node in graph.node:
+        if node.op_type in _FOLDABLE and node.op_type != "Slice":
+            continue
+        if node.op_type == "Slice" and node.input[0] in values:
+            continue
+        for i, name in enumerate(node.input):
+            if i == 0 or not name or name in initial or name not in values:
+                continue
+            const = f"mbcalc_folded_{len(graph.initializer)}"
+            graph.initializer.append(onnx.numpy_helper.from_array(
+                np.asarray(values[name]), const))
+            initial.add(const)
+            node.input[i] = const
+            changed = True
+    return changed
+
+
+def _evaluate(node: Any, args: list[Any], shapes: dict[str, list[int]], attr: Any,
+              np: Any) -> Any:
+    op = node.op_type
+    if op == "Constant":
+        import onnx
+
+        return onnx.numpy_helper.to_array(attr(node, "value"))
+    if op == "Shape":
+        return np.array(shapes[node.input[0]], dtype=np.int64)
+    if op == "Identity":
+        return args[0]
+    if op == "Gather":
+        return np.take(args[0], args[1], axis=attr(node, "axis", 0))
+    if op in ("Unsqueeze", "Squeeze"):
+        axes = args[1] if len(args) > 1 and args[1] is not None else attr(node, "axes")
+        if op == "Unsqueeze":
+            out = args[0]
+            for axis in sorted(int(a) for a in axes):
+                out = np.expand_dims(out, axis)
+            return out
+        return np.squeeze(args[0], axis=tuple(int(a) for a in axes)) if axes is not None \
+            else np.squeeze(args[0])
+    if op == "Concat":
+        return np.concatenate([np.atleast_1d(a) for a in args], axis=attr(node, "axis", 0))
+    if op == "Div":
+        a, b = args
+        return a // b if np.issubdtype(np.asarray(a).dtype, np.integer) else a / b
+    if op in ("Mul", "Add", "Sub"):
+        return {"Mul": np.multiply, "Add": np.add, "Sub": np.subtract}[op](*args)
+    if op == "Cast":
+        import onnx
+
+        return np.asarray(args[0]).astype(onnx.helper.tensor_dtype_to_np_dtype(attr(node, "to")))
+    if op == "Slice":
+        data, starts, ends = args[:3]
+        axes = args[3] if len(args) > 3 and args[3] is not None else range(len(starts))
+        steps = args[4] if len(args) > 4 and args[4] is not None else [1] * len(starts)
+        index = [slice(None)] * np.ndim(data)
+        for a, s, e, st in zip(axes, starts, ends, steps, strict=False):
+            index[int(a)] = slice(int(s), int(e), int(st))
+        return np.asarray(data)[tuple(index)]
+    return None
 
 
 class _Reader:
@@ -83,6 +191,7 @@ class _Reader:
         self.constants: dict[str, Any] = dict(self.init)
         self.alias: dict[str, str] = {input_name: INPUT}
         self.ops: dict[str, Op] = {}
+        self.slices: dict[str, str] = {}
         self.count = 0
 
     def shape(self, value: str, node: Any) -> tuple[int, ...]:
@@ -138,12 +247,46 @@ class _Reader:
                 self.ops[part.name] = part
                 self.alias[output] = part.name
             return
+        if kind == "slice":
+            self._slice(node, name, module, data[0], attrs)
+            return
         inputs = [self.alias[v] for v in data]
         shape = self.shape(node.output[0], node)
         if kind == "opaque":
             attrs = {**attrs, **_opaque_cost(self, node, shape)}
         self.ops[name] = Op(name, kind, inputs, shape, module, node.op_type, attrs)
         self.alias[node.output[0]] = name
+
+    def _slice(self, node: Any, name: str, module: str, source: str,
+               attrs: dict[str, Any]) -> None:
+        """A slice of the channels: a part of a split of ``source`` (parts settled in
+        ``settle_slices`` once every slice is read)."""
+        value = self.alias[source]
+        split = self.slices.get(value)
+        if split is None:
+            split = f"{name}:split"
+            self.ops[split] = Op(split, "split", [value], (), module, "Slice",
+                                 {"parts": 0, "even": False, "channels": self.shape(source, node)[0]})
+            self.slices[value] = split
+        part = Op(name, "getitem", [split], self.shape(node.output[0], node), module, "Slice",
+                  {"index": -1, **attrs})
+        self.ops[name] = part
+        self.alias[node.output[0]] = name
+
+    def settle_slices(self) -> None:
+        """Number the parts of each channel split made of slices; an even split only where the
+        slices tile the channels."""
+        for split in self.slices.values():
+            parts = sorted((op for op in self.ops.values()
+                            if op.kind == "getitem" and op.inputs == [split]),
+                           key=lambda op: op.attrs["start"])
+            spans = [(p.attrs["start"], p.attrs["end"]) for p in parts]
+            tiles = (spans[0][0] == 0 and spans[-1][1] == self.ops[split].attrs["channels"]
+                     and all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False)))
+            for index, part in enumerate(parts):
+                part.attrs["index"] = index
+            sizes = {e - s for s, e in spans}
+            self.ops[split].attrs.update(parts=len(parts), even=tiles and len(sizes) == 1)
 
     def attr(self, node: Any, key: str, default: Any = None) -> Any:
         import onnx
@@ -264,6 +407,14 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
         return "opaque", {"why": f"concatenation along axis {axis}"}
     if op == "Split" and r.attr(node, "axis", 0) in (1, -3) and len(data) == 1:
         return "split", {}
+    if op == "Slice" and len(data) == 1 and node.input[0] == data[0] and x is not None:
+        bounds = [r.const(v) if v else None for v in list(node.input[1:]) + [""] * 4][:4]
+        starts, ends, axes, steps = bounds
+        if starts is not None and ends is not None and len(starts) == 1 and (
+                axes is None or int(axes[0]) in (1, -3)) and (steps is None or int(steps[0]) == 1):
+            start, end = int(starts[0]), min(int(ends[0]), x[0])
+            if 0 <= start < end:
+                return "slice", {"start": start, "end": end}
     if op == "Dropout":
         ratio = r.const(node.input[1]) if len(node.input) > 1 and node.input[1] else r.attr(
             node, "ratio", 0.5)
@@ -316,6 +467,7 @@ def read(source: Any, input: tuple[int, int, int] | None = None,
         raise MbcalcError(f"the ONNX input is {shape}; import takes a square C×H×W image")
     reader = _Reader(inferred, input_name, opaque)
     reader.read()
+    reader.settle_slices()
     for op in reader.ops.values():
         if op.kind == "shuffle" and "open" in op.attrs:
             raise UnsupportedOp(op.source, op.name, op.module,
