@@ -203,8 +203,7 @@ def test_whole_zoo_through_torch_fx(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(torch_builders()))
 def test_whole_zoo_through_onnx(name: str, tmp_path: Path) -> None:
     """Exported once at the network's own size, imported at that size and (the input resized,
-    shapes inferred again) at 160, where the file allows it: AlexNet's and VGG's exports freeze
-    the adaptive pooling as a fixed-size average pool, so those files only work at 224."""
+    shapes inferred again) at 160 where the file allows it, else exported again at 160."""
     pytest.importorskip("onnx")
     if name in ONNX_GAPS:
         pytest.xfail(f"not yet through ONNX: {ONNX_GAPS[name]}")
@@ -214,9 +213,17 @@ def test_whole_zoo_through_onnx(name: str, tmp_path: Path) -> None:
     export(model, path, native)
     imported = import_onnx(path)
     assert counted(imported, native) == truth(model, native)
-    if name in ("alexnet", "vgg16"):
-        with pytest.raises(MbcalcError, match="shape inference failed"):
-            import_onnx(path, input=(3, other, other))
-        return
-    resized = import_onnx(path, input=(3, other, other))
+    try:
+        resized = import_onnx(path, input=(3, other, other))
+    except MbcalcError as exc:
+        # a file the exporter froze at its own size: AlexNet's and VGG's adaptive pooling (a
+        # fixed average pool), ShuffleNet's channel shuffle (a fixed reshape)
+        assert name.startswith(("alexnet", "vgg", "shufflenet")), exc
+        assert "shape inference failed" in str(exc) or "fixed to the input size" in str(exc)
+        try:
+            export(model, path, other)
+        except Exception as error:  # noqa: BLE001 - torch cannot export AlexNet, VGG at 160
+            assert "adaptive_avg_pool2d" in str(error)
+            return
+        resized = import_onnx(path)
     assert counted(resized, other) == truth(model, other)

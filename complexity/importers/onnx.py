@@ -59,12 +59,34 @@ def _inferred(model: Any, input: tuple[int, int, int] | None) -> tuple[Any, str,
     shape = tuple(d.dim_value for d in dims[1:])
     if not all(shape):
         raise MbcalcError("the ONNX input's size is not fixed: give it with --input 3x224x224")
+    del graph.value_info[:]  # the exporter's shapes are those of its own input size
+    for output in graph.output:
+        output.type.tensor_type.ClearField("shape")
     inferred = _infer(model)
     for _ in range(4):  # shape arithmetic (x.size(1) // 2 …) folded, shapes inferred again
         if not _fold(inferred):
             break
         inferred = _infer(inferred)
+    _check_reshapes(inferred)
     return inferred, inputs[0].name, shape
+
+
+def _check_reshapes(model: Any) -> None:
+    """A reshape whose output holds a different number of elements than its input: the file
+    was written for one input size (the exporter froze a shape), and this is another."""
+    import math
+
+    known = {}
+    for info in [*model.graph.value_info, *model.graph.input, *model.graph.output]:
+        dims = info.type.tensor_type.shape.dim
+        if dims and all(d.HasField("dim_value") for d in dims):
+            known[info.name] = math.prod(d.dim_value for d in dims)
+    for node in model.graph.node:
+        if node.op_type == "Reshape" and node.input[0] in known and node.output[0] in known \
+                and known[node.input[0]] != known[node.output[0]]:
+            raise MbcalcError(f"this ONNX file is fixed to the input size it was exported at: "
+                              f"node {node.name!r} reshapes to a fixed shape; export it at the "
+                              f"size you want")
 
 
 def _infer(model: Any) -> Any:
@@ -265,8 +287,9 @@ class _Reader:
         split = self.slices.get(value)
         if split is None:
             split = f"{name}:split"
+            channels = self.shape(source, node)[0]
             self.ops[split] = Op(split, "split", [value], (), module, "Slice",
-                                 {"parts": 0, "even": False, "channels": self.shape(source, node)[0]})
+                                 {"parts": 0, "even": False, "channels": channels})
             self.slices[value] = split
         part = Op(name, "getitem", [split], self.shape(node.output[0], node), module, "Slice",
                   {"index": -1, **attrs})
