@@ -9,6 +9,7 @@ exact match or not used; what is not matched stays primitives inside residuals a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -111,13 +112,19 @@ def match(run: list[Item], module: str) -> Item | None:
     return None
 
 
-def _without_defaults(block: Item) -> Item:
-    """The block's fields that differ from their defaults (``kind`` and ``name`` kept)."""
+@functools.cache
+def _adapter() -> Any:
+    """The validator of one spec item (built once: building it is slow)."""
     from pydantic import TypeAdapter
 
     from complexity.language.containers import Item as SpecItem
 
-    model = TypeAdapter(SpecItem).validate_python(block)
+    return TypeAdapter(SpecItem)
+
+
+def _without_defaults(block: Item) -> Item:
+    """The block's fields that differ from their defaults (``kind`` and ``name`` kept)."""
+    model = _adapter().validate_python(block)
     kept = model.model_dump(exclude_defaults=True, mode="json")
     return {"kind": block["kind"], "name": block["name"],
             **{k: v for k, v in kept.items() if k not in ("kind", "name")}}

@@ -7,13 +7,15 @@ target is the module path — exactly the layer names and settings a spec wants 
 user's modules untouched. torch.export lowers to aten ops (``aten.convolution``, batch norm as
 ``_native_batch_norm_legit_no_training``), needs module paths recovered from metadata, takes
 seconds per model, and specialises on shapes; it gains nothing for counting. Shapes come from
-running the traced graph once on zeros (``torch.fx.Interpreter``), in eval mode; the model's
-training flag is restored afterwards. No hooks are registered on the user's modules.
+running the traced graph once (``torch.fx.Interpreter``) in eval mode: convs and linear layers
+by their shape rule, without arithmetic, the rest on zeros; the model's training flags are
+restored afterwards. No hooks are registered on the user's modules.
 """
 
 from __future__ import annotations
 
 import operator
+from contextlib import nullcontext
 from typing import Any
 
 from complexity.errors import MbcalcError
@@ -88,29 +90,44 @@ class _Builder:
 
         class Recorder(torch.fx.Interpreter):
             def run_node(self, n: Any) -> Any:
-                if builder.opaque and n.op in ("call_module", "call_function", "call_method"):
-                    with FlopCounterMode(display=False) as counter:
-                        result = super().run_node(n)
-                    flops = counter.get_total_flops()
-                elif n.op == "call_module" and builder.keeps_shape(n):
-                    # batch norm, activations, dropout: the input's shape, nothing to compute
-                    # (fake batch norm runs its decomposition, the slowest part of a trace)
-                    result, flops = self.env[n.args[0]], 0
-                else:
-                    result, flops = super().run_node(n), 0
+                counting = builder.opaque and n.op in (
+                    "call_module", "call_function", "call_method")
+                with FlopCounterMode(display=False) if counting else nullcontext() as counter:
+                    result = builder.shapes_of(self, n)
+                flops = counter.get_total_flops() if counting else 0
                 builder.node(n, result, flops)
                 return result
 
-        from torch._subclasses.fake_tensor import FakeTensorMode
-
         self.input_shape = tuple(int(d) for d in x.shape[1:])
-        # Shapes and FLOPs need no arithmetic: fake tensors carry shapes only (fast at any size).
-        with FakeTensorMode(allow_non_fake_inputs=True) as fake:
-            Recorder(self.traced).run(fake.from_tensor(x))
+        Recorder(self.traced).run(x)
         for op in self.ops.values():
             if op.kind == "shuffle" and ("open" in op.attrs or "transposed" not in op.attrs):
                 raise UnsupportedOp(op.source, op.name, op.module,
                                     "a reshape that is not a channel shuffle")
+
+    def shapes_of(self, interpreter: Any, n: Any) -> Any:
+        """The value one node gives, as a tensor of zeros of its shape: convs and linear layers
+        by their shape rule (no arithmetic), layers that keep the shape by passing their input
+        on, everything else (pools, adds, concats, reshapes) run on the zeros, which is cheap."""
+        import torch
+        import torch.fx
+        import torch.nn as nn
+
+        if n.op == "call_module" and len(n.args) == 1 and not n.kwargs:
+            mod = self.traced.get_submodule(n.target)
+            if self.keeps_shape(n):
+                return interpreter.env[n.args[0]]
+            x = interpreter.env.get(n.args[0]) if hasattr(n.args[0], "name") else None
+            if isinstance(x, torch.Tensor) and isinstance(mod, nn.Conv2d) and x.dim() == 4 \
+                    and mod.padding_mode == "zeros":
+                hw = [_conv_size(x.shape[2 + i], mod.kernel_size[i], mod.stride[i],
+                                 mod.padding if isinstance(mod.padding, str) else
+                                 mod.padding[i], mod.dilation[i]) for i in range(2)]
+                return torch.zeros(x.shape[0], mod.out_channels, *hw)
+            if isinstance(x, torch.Tensor) and isinstance(mod, nn.Linear):
+                return torch.zeros(*x.shape[:-1], mod.out_features)
+        with torch.no_grad():
+            return torch.fx.Interpreter.run_node(interpreter, n)
 
     def keeps_shape(self, n: Any) -> bool:
         """Whether a module call is one whose output has its input's shape by definition."""
@@ -327,6 +344,14 @@ class _Builder:
                           op.module, "getitem", {"index": index})
                 self.ops[part.name] = part
                 self.alias[user.name] = part.name
+
+
+def _conv_size(size: int, kernel: int, stride: int, padding: int | str, dilation: int) -> int:
+    """torch's Conv2d output size along one axis."""
+    if padding == "same":
+        return size
+    pad = 0 if padding == "valid" else int(padding)
+    return (size + 2 * pad - dilation * (kernel - 1) - 1) // stride + 1
 
 
 def _name(n: Any) -> str:
