@@ -147,6 +147,10 @@ def test_onnx_import_is_exact_and_needs_no_torch(tmp_path: Path) -> None:
     assert imported.resolution == 160
     assert counted(imported, 160) == truth(model, 160)
     assert "bottleneck" not in imported.yaml and "kind: basic" in imported.yaml
+    from complexity.cli import main
+
+    assert main(["import", "--onnx", str(path), "--check", "--output",
+                 str(tmp_path / "resnet18.yaml")]) == 0
     code = ("import sys; from complexity.importers import import_onnx; "
             f"import_onnx({str(path)!r}); assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -167,6 +171,7 @@ def test_cli_import_check_sweep(tmp_path: Path) -> None:
     assert main(["import", "--torch", "complexity.reference.resnet:resnet50", "--check",
                  "--output", str(spec)]) == 0
     assert "kind: bottleneck" in spec.read_text()
+    assert main(["verify", str(spec)]) == 0  # named resnet50: the zoo's reference, row by row
     assert main(["sweep", str(spec), "--alpha", "0.5,1", "--rho", "0.714,1"]) == 0
     assert main(["import", "--torch", "complexity.reference.resnet:resnet50",
                  "--output", str(spec)]) == 2  # exists: --force needed
