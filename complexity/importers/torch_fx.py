@@ -1,11 +1,11 @@
 """PyTorch front end: ``torch.fx.symbolic_trace`` → the importer's graph.
 
-Why torch.fx and not torch.export: fx traced every reference model of the zoo and the
-torchvision classification models we tried (see docs/tutorials/bring-your-own-model.md) in
-milliseconds, keeps each call of a leaf module (``Conv2d``, ``BatchNorm2d`` …) as one node whose
-target is the module path — exactly the layer names and settings a spec wants — and leaves the
-user's modules untouched. torch.export lowers to aten ops (``aten.convolution``, batch norm as
-``_native_batch_norm_legit_no_training``), needs module paths recovered from metadata, takes
+Why torch.fx and not torch.export: fx traced every reference model of the zoo and all 15
+torchvision classification models tried; torch.export, tried on three of them (ResNet-50,
+ShuffleNet V2, DenseNet-121), captured them too but took 1.8–7 s where fx took 0.04–0.23 s. fx keeps each call of a leaf
+module (``Conv2d``, ``BatchNorm2d`` …) as one node whose target is the module path — the layer names and settings a spec wants — and leaves the
+user's modules untouched. torch.export lowers to aten ops (``aten.conv2d``,
+``aten.batch_norm``), needs module paths recovered from metadata, takes
 seconds per model, and specialises on shapes; it gains nothing for counting. Shapes come from
 running the traced graph once (``torch.fx.Interpreter``) in eval mode: convs and linear layers
 by their shape rule, without arithmetic, the rest on zeros; the model's training flags are
@@ -280,6 +280,8 @@ class _Builder:
                 return "act", {"fn": "relu6"}
         if name == "dropout":
             return "dropout", {"p": n.kwargs.get("p", args[1] if len(args) > 1 else 0.5)}
+        if name == "stochastic_depth":  # torchvision.ops: the identity in eval mode
+            return "dropout", {"p": float(n.kwargs.get("p", args[1] if len(args) > 1 else 0.0))}
         if name in ("contiguous", "clone", "detach"):
             return "alias", {}
         if name in ("flatten", "view", "reshape"):
