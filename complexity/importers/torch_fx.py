@@ -6,10 +6,10 @@ ShuffleNet V2, DenseNet-121), captured them too but took 1.8–7 s where fx took
 fx keeps each call of a leaf module (``Conv2d``, ``BatchNorm2d`` …) as one node whose target
 is the module path — the layer names and settings a spec wants — and leaves the user's modules
 untouched. torch.export lowers to aten ops (``aten.conv2d``, ``aten.batch_norm``), needs module
-paths recovered from metadata, takes seconds per model, and specialises on shapes; it gains nothing for counting. Shapes come from
-running the traced graph once (``torch.fx.Interpreter``) in eval mode: convs and linear layers
-by their shape rule, without arithmetic, the rest on zeros; the model's training flags are
-restored afterwards. No hooks are registered on the user's modules.
+paths recovered from metadata, takes seconds per model, and specialises on shapes; it gains
+nothing for counting. Shapes come from running the traced graph once
+(``torch.fx.Interpreter``) in eval mode: convs and linear layers by their shape rule, without
+arithmetic, the rest on zeros; the model's training flags are restored afterwards. No hooks are registered on the user's modules.
 """
 
 from __future__ import annotations
