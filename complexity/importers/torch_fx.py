@@ -9,7 +9,8 @@ untouched. torch.export lowers to aten ops (``aten.conv2d``, ``aten.batch_norm``
 paths recovered from metadata, takes seconds per model, and specialises on shapes; it gains
 nothing for counting. Shapes come from running the traced graph once
 (``torch.fx.Interpreter``) in eval mode: convs and linear layers by their shape rule, without
-arithmetic, the rest on zeros; the model's training flags are restored afterwards. No hooks are registered on the user's modules.
+arithmetic, the rest on zeros; the model's training flags are restored afterwards. No hooks
+are registered on the user's modules.
 """
 
 from __future__ import annotations
