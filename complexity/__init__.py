@@ -35,9 +35,9 @@ _LAZY: dict[str, str] = {
     # errors (complexity/errors.py)
     "MbcalcError": "complexity.errors",
     "SpecError": "complexity.errors",
-    # importers (issue 11, complexity/importers/): add their entries here, e.g.
-    #   "import_torch": "complexity.importers.<module>",
-    #   "import_onnx": "complexity.importers.<module>",
+    # importers (complexity/importers/): a real model into a spec
+    "import_torch": "complexity.importers",
+    "import_onnx": "complexity.importers",
 }
 """Each public name → the module that defines it, imported when the name is first used."""
 
@@ -45,12 +45,13 @@ __all__ = [
     "__version__",
     "load", "count", "sweep", "formula", "solve", "compare", "verify",
     "Report", "Layer", "Sweep", "ClosedForm", "Comparison", "Check",
-    "MbcalcError", "SpecError",
+    "MbcalcError", "SpecError", "import_torch", "import_onnx",
 ]
 
 if TYPE_CHECKING:  # for type checkers and editors; never run
     from complexity.api import compare, count, formula, load, solve, sweep, verify
     from complexity.errors import MbcalcError, SpecError
+    from complexity.importers import import_onnx, import_torch
     from complexity.report import Check, ClosedForm, Comparison, Layer, Report, Sweep
 
 

@@ -1350,6 +1350,88 @@ def _ops_rows() -> str:
     return (f"`$ {run.command}`, cut to its first rows\n\n" + "\n".join(body) + "\n")
 
 
+# Bring your own model (mbcalc import) ------------------------------------------------------
+
+TINY = "docs/examples/tiny_resnet.py:build"
+TINY_IMPORT = ("import", "--torch", TINY, "--reference-arg", "classes=100", "--input",
+               "3x32x32")
+TINY_SPEC = "tiny_resnet.yaml"
+"""The name the tutorial gives the imported spec (written to a temporary folder here)."""
+
+
+@cache
+def _tiny_folder() -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="mbcalc-docs-"))
+    mbcalc(*TINY_IMPORT, "--output", str(folder / TINY_SPEC))
+    return folder
+
+
+def _as_shown(run: Run) -> Run:
+    """A run with the temporary folder taken out of its command and output."""
+    folder = str(_tiny_folder()) + "/"
+    args = tuple(a.replace(folder, "") for a in run.args)
+    return Run(args, run.code, run.out.replace(folder, ""), run.err.replace(folder, ""))
+
+
+@snippet("byom-import.md")
+def _byom_import() -> str:
+    return console(mbcalc(*TINY_IMPORT))
+
+
+@snippet("byom-check.md")
+def _byom_check() -> str:
+    spec = str(_tiny_folder() / TINY_SPEC)
+    run = mbcalc(*TINY_IMPORT, "--check", "--output", spec, "--force")
+    return console(_as_shown(Run(run.args, run.code, run.err or run.out, "")))
+
+
+@snippet("byom-count.md")
+def _byom_count() -> str:
+    spec = str(_tiny_folder() / TINY_SPEC)
+    return console(_as_shown(mbcalc(spec, "--alpha", "0.5", "--rho", "2")))
+
+
+@snippet("byom-sweep.md")
+def _byom_sweep() -> str:
+    folder = _tiny_folder()
+    figure = folder / "tiny_resnet_sweep.png"
+    run = mbcalc("sweep", str(folder / TINY_SPEC), "--alpha", "0.5,0.75,1,1.5", "--resolution",
+                 "32,48,64", "--plot", str(figure), "--force")
+    if not figure.is_file() or figure.stat().st_size == 0:
+        raise RuntimeError("mbcalc sweep --plot drew no figure")
+    return console(_as_shown(run))
+
+
+BYOM_PYTHON = """\
+from complexity.engine.walk import walk
+from complexity.importers import import_torch
+from tiny_resnet import build
+
+imported = import_torch(build(classes=100), input=(3, 32, 32))
+print(imported.yaml.splitlines()[9:11])
+report = walk(imported.spec, resolution=64)
+print(f"{report.params:,} params, {report.madds:,} MAdds at 64×64")
+"""
+
+
+@snippet("byom-python.md")
+def _byom_python() -> str:
+    import contextlib
+
+    out = io.StringIO()
+    folder = str(ROOT / "docs" / "examples")
+    sys.path.insert(0, folder)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(BYOM_PYTHON, "byom", "exec"), {})  # noqa: S102 - our own example
+    finally:
+        sys.path.remove(folder)
+        sys.modules.pop("tiny_resnet", None)
+    return f"```python\n{BYOM_PYTHON}```\n\nprints\n\n```text\n{out.getvalue()}```\n"
+
+
 # Reference --------------------------------------------------------------------------------
 
 

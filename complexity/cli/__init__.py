@@ -31,7 +31,7 @@ sys.modules[__name__].__class__ = _Package
 def _app() -> Any:
     # Imported in the order --help lists the commands.
     from complexity.cli import count, compare, sweep, formula, verify, catalogue  # noqa: F401  # isort: skip
-    from complexity.cli import peers  # noqa: F401  # isort: skip
+    from complexity.cli import peers, importing  # noqa: F401  # isort: skip
     from complexity.cli.app import app
 
     return app

@@ -513,9 +513,41 @@ class Linear(_Outputs):
         return "Linear"
 
 
+_Measured = Annotated[int, Field(ge=0, le=10**15, strict=True)]
+"""A count measured by a framework (up to 10^15)."""
+
+
+class Opaque(_Layer):
+    """An op the format cannot express, kept by ``mbcalc import --opaque``: its params and MAdds
+    were measured by the framework at the traced size; they do not scale with α or ρ."""
+
+    kind: Literal["opaque"]
+    params: _Measured
+    """Params as the framework counts them (torch and keras conventions)."""
+    weights: _Measured | None = None
+    """Its conv and linear weights, what the paper convention counts (default: ``params``)."""
+    madds: _Measured
+    """MAdds measured at the traced size (FlopCounterMode / 2)."""
+    output: tuple[PositiveInt, PositiveInt, PositiveInt] | None = None
+    """Its output C×H×W at the traced size, where it is not its input's shape."""
+    note: str = "measured, not analytic"
+
+    def out_shape(self, x: Shape, ctx: Context) -> Shape:
+        if self.output is None:
+            return x
+        return Shape(self.output[0], self.output[1], self.output[2], fixed=True)
+
+    def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
+        paper = self.params if self.weights is None else self.weights
+        return Cost(Num(paper if convention == "paper" else self.params), Num(self.madds), {})
+
+    def category(self, x: Shape, y: Shape) -> str:
+        return "Opaque (measured, not analytic)"
+
+
 Primitive = (
     Conv | Pointwise | Depthwise | FullyConnected | SqueezeExcite | BatchNorm | Activation | Pool
     | GlobalPool | AdaptivePool | Flatten | Dropout | Shuffle | LayerNorm | GroupNorm
-    | ChannelScale | StochasticDepth | Linear | InputNormalization
+    | ChannelScale | StochasticDepth | Linear | InputNormalization | Opaque
 )
 """A layer with a shape rule and cost formulas of its own."""
