@@ -94,7 +94,7 @@ def test_the_yaml_reads_back_and_alpha_scales_the_widths() -> None:
 
     imported = import_torch(build("mobilenet_v2"))
     text = imported.yaml
-    assert text.startswith("# Imported by `mbcalc import` from torch.fx: Sequential")
+    assert text.startswith("# Imported by `mbcalc import` from torch.fx: MobileNetV2")
     assert "resolution: 224" in text and "width: fixed" in text  # the 1000 classes
     again = load_spec(text)
     assert again.network == imported.spec.network
