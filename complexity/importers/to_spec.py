@@ -337,7 +337,7 @@ def _conv(op: Op, x: tuple[int, ...], fixed: bool) -> Item:
             item["width"] = "fixed"
     if stride != 1:
         item["stride"] = stride
-    if padding != 0:
+    if padding != "same":  # the format's default: any other padding is written out
         item["padding"] = padding
     if dilation != 1:
         item["dilation"] = dilation
