@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from complexity.cli import app
-from complexity.cli.app import EXIT_MISMATCH
+from complexity.cli.group import EXIT_MISMATCH
 from complexity.language.zoo import zoo_dir, zoo_names
 
 torch = pytest.importorskip("torch")

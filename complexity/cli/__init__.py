@@ -5,34 +5,25 @@ plain count of ``complexity.cli.fast`` never loads typer) registers them all."""
 from __future__ import annotations
 
 import sys
-import types
 from typing import Any
 
 from complexity.cli import streams
 from complexity.errors import printable
 
 
-class _Package(types.ModuleType):
-    """``complexity.cli.app`` is the typer application (built on first use), even after the
-    submodule of the same name has been imported (the import system then sets the attribute)."""
-
-    @property
-    def app(self) -> Any:
+def __getattr__(name: str) -> Any:
+    """``complexity.cli.app``: the typer application, built (every command registered) on first
+    use, so that the plain count of ``complexity.cli.fast`` never loads typer."""
+    if name == "app":
         return _app()
-
-    @app.setter
-    def app(self, module: Any) -> None:  # the import system binding the submodule: keep ours
-        pass
-
-
-sys.modules[__name__].__class__ = _Package
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _app() -> Any:
     # Imported in the order --help lists the commands.
     from complexity.cli import count, compare, sweep, formula, verify, catalogue  # noqa: F401  # isort: skip
     from complexity.cli import peers, importing  # noqa: F401  # isort: skip
-    from complexity.cli.app import app
+    from complexity.cli.group import app
 
     return app
 
@@ -41,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: usage errors too end in one line and exit code 2."""
     import typer
 
-    from complexity.cli.app import EXIT_BAD_INPUT
+    from complexity.cli.group import EXIT_BAD_INPUT
 
     streams.prepare()
     try:

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.app import (
+from complexity.cli.delivery import Format, deliver
+from complexity.cli.group import (
     Debug,
     Force,
     Output,
     app,
     user_errors,
 )
-from complexity.cli.delivery import Format, deliver
 
 
 @app.command()

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.app import (
+from complexity.cli.arguments import positive, whole
+from complexity.cli.delivery import Format, deliver
+from complexity.cli.group import (
     Alpha,
     Debug,
     Fmt,
@@ -16,8 +18,6 @@ from complexity.cli.app import (
     app,
     user_errors,
 )
-from complexity.cli.arguments import positive, whole
-from complexity.cli.delivery import Format, deliver
 
 
 @app.command()

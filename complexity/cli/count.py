@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.app import (
+from complexity.cli.delivery import Format
+from complexity.cli.group import (
     Alpha,
     Conv,
     ConventionChoice,
@@ -23,7 +24,6 @@ from complexity.cli.app import (
     app,
     user_errors,
 )
-from complexity.cli.delivery import Format
 
 
 @app.command()

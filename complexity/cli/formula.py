@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from complexity.cli.app import (
+from complexity.cli.arguments import budget, one_resolution, positive
+from complexity.cli.delivery import Format, deliver
+from complexity.cli.group import (
     Conv,
     ConventionChoice,
     Debug,
@@ -25,8 +27,6 @@ from complexity.cli.app import (
     spec_of,
     user_errors,
 )
-from complexity.cli.arguments import budget, one_resolution, positive
-from complexity.cli.delivery import Format, deliver
 from complexity.errors import MbcalcError
 
 

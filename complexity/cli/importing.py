@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.app import EXIT_MISMATCH, Debug, Force, app, user_errors
+from complexity.cli.group import EXIT_MISMATCH, Debug, Force, app, user_errors
 from complexity.errors import MbcalcError
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from complexity.cli.app import (
+from complexity.cli.delivery import Format, deliver
+from complexity.cli.group import (
     Alpha,
     Debug,
     Fmt,
@@ -20,7 +21,6 @@ from complexity.cli.app import (
     user_errors,
     walk_at,
 )
-from complexity.cli.delivery import Format, deliver
 
 
 @app.command()
@@ -36,8 +36,10 @@ def peers(
     sets: Sets = None,
     debug: Debug = False,
 ) -> None:
-    """What ptflops, fvcore, thop, torchinfo and FlopCounterMode print for a network's torch
-    model, beside its MAdds and the paper's figure, each gap explained term by term."""
+    """What ptflops, fvcore, thop, torchinfo and FlopCounterMode print, beside the MAdds.
+
+    For the network's torch model; with the paper's figure, and each gap explained term by term.
+    """
     from complexity.analysis.peers import PEERS, predict
     from complexity.render.peers import peers_table
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.app import (
+from complexity.cli.delivery import MAX_SWEEP_TABLE, Format, deliver, draw_plot
+from complexity.cli.group import (
     Conv,
     ConventionChoice,
     Debug,
@@ -22,7 +23,6 @@ from complexity.cli.app import (
     spec_of,
     user_errors,
 )
-from complexity.cli.delivery import MAX_SWEEP_TABLE, Format, deliver, draw_plot
 from complexity.errors import MbcalcError, printable
 from complexity.language.fields import LARGEST
 

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.app import (
+from complexity.cli.arguments import one_resolution, parse_sets, positive
+from complexity.cli.delivery import Format, deliver
+from complexity.cli.group import (
     EXIT_MISMATCH,
     Alpha,
     Debug,
@@ -22,8 +24,6 @@ from complexity.cli.app import (
     app,
     user_errors,
 )
-from complexity.cli.arguments import one_resolution, parse_sets, positive
-from complexity.cli.delivery import Format, deliver
 
 
 def _progress(message: str) -> None:
