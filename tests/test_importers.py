@@ -108,11 +108,11 @@ def test_a_width_rule_that_changes_a_width_at_alpha_one_is_refused() -> None:
         import_torch(build("shufflenet_v2_x1_0"), width_rule="divisible")
 
 
-class _WithGroupNorm(torch.nn.Module):
+class _WithInstanceNorm(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
-        self.norm = torch.nn.GroupNorm(2, 8)
+        self.norm = torch.nn.InstanceNorm2d(8, affine=True)
         self.head = torch.nn.Linear(8, 10)
 
     def forward(self, x: Any) -> Any:
@@ -121,14 +121,15 @@ class _WithGroupNorm(torch.nn.Module):
 
 def test_an_unsupported_op_is_one_error_naming_op_node_and_module() -> None:
     with pytest.raises(MbcalcError) as caught:
-        import_torch(_WithGroupNorm(), (3, 32, 32))
+        import_torch(_WithInstanceNorm(), (3, 32, 32))
     message = str(caught.value)
     assert "\n" not in message
-    assert "op GroupNorm" in message and "node 'norm'" in message and "module 'norm'" in message
+    assert "op InstanceNorm2d" in message
+    assert "node 'norm'" in message and "module 'norm'" in message
 
 
 def test_opaque_keeps_the_op_as_a_measured_row() -> None:
-    model = _WithGroupNorm().eval()
+    model = _WithInstanceNorm().eval()
     imported = import_torch(model, (3, 32, 32), opaque=True)
     assert imported.opaque == ["norm"]
     assert "Measured, not analytic: norm" in imported.yaml
@@ -136,6 +137,50 @@ def test_opaque_keeps_the_op_as_a_measured_row() -> None:
     norm = next(r for r in rows if r.kind == "opaque")
     assert norm.params == 16 and norm.category == "Opaque (measured, not analytic)"
     assert counted(imported, 32) == truth(model, 32)
+
+
+class _Modern(torch.nn.Module):
+    """GroupNorm, GELU, tanh, leaky ReLU, ELU; a channels-last MLP (permute → LayerNorm →
+    Linear → SiLU → Linear → layer scale → permute back) in a residual; stochastic depth."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 16, 3, stride=2, padding=1)
+        self.gn = torch.nn.GroupNorm(4, 16)
+        self.acts = torch.nn.Sequential(torch.nn.GELU(), torch.nn.Tanh(),
+                                        torch.nn.LeakyReLU(0.1), torch.nn.ELU())
+        self.norm = torch.nn.LayerNorm(16)
+        self.up = torch.nn.Linear(16, 48)
+        self.down = torch.nn.Linear(48, 16, bias=False)
+        self.gamma = torch.nn.Parameter(torch.ones(16))
+        self.head = torch.nn.Linear(16, 10)
+
+    def forward(self, x: Any) -> Any:
+        x = self.acts(self.gn(self.stem(x)))
+        y = self.down(torch.nn.functional.silu(self.up(self.norm(x.permute(0, 2, 3, 1)))))
+        x = x + (self.gamma * y).permute(0, 3, 1, 2)
+        x = torch.nn.functional.gelu(x)
+        return self.head(x.mean((2, 3)))
+
+
+def test_modern_ops_import_exactly() -> None:
+    model = _Modern().eval()
+    imported = import_torch(model, (3, 32, 32))
+    # by hand: stem 3·16·9 + 16, gn 2·16, norm 2·16, up 16·48 + 48, down 48·16, gamma 16,
+    # head 16·10 + 10; MAdds stem 432·16·16, up and down 768 each per pixel of 16·16, head 160
+    assert counted(imported, 32) == (2282, 2128, 110592 + 2 * 768 * 256 + 160)
+    for size in (32, 48):
+        assert counted(imported, size) == truth(model, size), size
+    for text in ("kind: groupnorm", "groups: 4", "fn: gelu", "fn: tanh", "fn: leaky_relu",
+                 "fn: elu", "fn: swish", "layout: channels_last", "kind: linear",
+                 "kind: scale"):
+        assert text in imported.yaml, text
+
+
+def test_a_layer_norm_over_the_width_is_refused() -> None:
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 1), torch.nn.LayerNorm(8))
+    with pytest.raises(MbcalcError, match="layer norm over an axis other than the channels"):
+        import_torch(model, (3, 8, 8))
 
 
 def test_onnx_import_is_exact_and_needs_no_torch(tmp_path: Path) -> None:
@@ -200,10 +245,11 @@ GRID = sorted({
     "shufflenet_v1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
     "shufflenet_v2_x2_0", "squeezenet1_0", "squeezenet1_1", "vgg16", "xception",
     "densenet121", "mnasnet1_0", "resnet34", "vgg11_bn", "wide_resnet50_2",
+    "efficientnet_b0", "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
 })
 """The zoo's first references and one member of each catalogue family (the others share their
-code). The newer families' LayerNorm, GELU, SiLU and layer scale are not mapped by the importer
-yet: they import with --opaque."""
+code), and the newer families (SiLU, SE of the block's input, LayerNorm, GELU, layer scale,
+per-pixel linear layers)."""
 
 
 @pytest.mark.slow
