@@ -203,6 +203,33 @@ def test_modern_ops_import_exactly_through_onnx(tmp_path: Path) -> None:
     assert tuple(counts(path, 48).values()) == truth(model, 48)  # what --check compares
 
 
+class _Fused(torch.nn.Module):
+    """EfficientNetV2's Fused-MBConv: 3×3 conv ×4 → BN → SiLU → 1×1 → BN, plus the input."""
+
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.body = torch.nn.Sequential(
+            torch.nn.Conv2d(c, 4 * c, 3, padding=1, bias=False), torch.nn.BatchNorm2d(4 * c),
+            torch.nn.SiLU(), torch.nn.Conv2d(4 * c, c, 1, bias=False), torch.nn.BatchNorm2d(c))
+
+    def forward(self, x: Any) -> Any:
+        return x + self.body(x)
+
+
+def test_mbconv_and_fused_mbconv_are_named_where_exact() -> None:
+    model = build("efficientnet_b0")
+    imported = import_torch(model)
+    assert counted(imported, 224) == truth(model, 224)
+    blocks = [i for i in imported.spec.network.layers if i.kind == "mbconv"]
+    assert len(blocks) == 16  # Table 1: 1 + 2 + 2 + 3 + 3 + 4 + 1 MBConv layers
+    assert "{kind: mbconv, name: \"3\", out: 16, expand: 1}" in imported.yaml  # t = 1
+    fused = torch.nn.Sequential(torch.nn.Conv2d(3, 16, 3, 2, 1), _Fused(16), _Fused(16),
+                                torch.nn.Flatten(), torch.nn.Linear(16 * 16 * 16, 10)).eval()
+    imported = import_torch(fused, (3, 32, 32))
+    assert [i.kind for i in imported.spec.network.layers].count("fused_mbconv") == 2
+    assert counted(imported, 32) == truth(fused, 32)
+
+
 def test_a_layer_norm_over_the_width_is_refused() -> None:
     model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 1), torch.nn.LayerNorm(8))
     with pytest.raises(MbcalcError, match="layer norm over an axis other than the channels"):
