@@ -177,28 +177,21 @@ def test_modern_ops_import_exactly() -> None:
         assert text in imported.yaml, text
 
 
-class _ModernOnnx(_Modern):
-    """_Modern without GroupNorm (exported as InstanceNormalization between reshapes, not
-    mapped yet) and with SiLU as x · sigmoid(x), a Mul of two tensors in ONNX."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gn = torch.nn.Identity()
-
-
 def test_modern_ops_import_exactly_through_onnx(tmp_path: Path) -> None:
     pytest.importorskip("onnx")
     from complexity.importers.onnx import counts
 
-    model = _ModernOnnx().eval()
+    # GroupNorm is exported as Reshape → InstanceNormalization → Reshape → Mul γ → Add β, SiLU
+    # as x · Sigmoid(x)
+    model = _Modern().eval()
     path = tmp_path / "modern.onnx"
     export(model, path, 32)
     imported = import_onnx(path)
     resized = import_onnx(path, input=(3, 48, 48))
-    assert counted(imported, 32) == truth(model, 32) == (2250, 2128, 503968)
+    assert counted(imported, 32) == truth(model, 32) == (2282, 2128, 503968)
     assert counted(resized, 48) == truth(model, 48)
-    for text in ("fn: gelu", "fn: tanh", "fn: leaky_relu", "fn: elu", "fn: swish",
-                 "layout: channels_last", "kind: linear", "kind: scale"):
+    for text in ("kind: groupnorm", "groups: 4", "fn: gelu", "fn: tanh", "fn: leaky_relu",
+                 "fn: elu", "fn: swish", "layout: channels_last", "kind: linear", "kind: scale"):
         assert text in imported.yaml, text
     assert tuple(counts(path, 48).values()) == truth(model, 48)  # what --check compares
 

@@ -226,6 +226,18 @@ class _Reader:
             if node.op_type == "Transpose" and node.input[0] in self.init:  # a Linear's weight
                 perm = self.attr(node, "perm")
                 self.init[node.output[0]] = self.init[node.input[0]].transpose(perm)
+            if node.op_type == "Constant":
+                for attr in node.attribute:
+                    if attr.name == "value":
+                        self.constants[node.output[0]] = onnx.numpy_helper.to_array(attr.t)
+            if node.op_type == "Unsqueeze" and node.input[0] in self.init:  # a norm's γ, β
+                axes = self.constants.get(node.input[1]) if len(node.input) > 1 else self.attr(
+                    node, "axes")
+                if axes is not None:
+                    import numpy as np
+
+                    self.init[node.output[0]] = np.expand_dims(
+                        self.init[node.input[0]], tuple(int(a) for a in np.ravel(axes)))
             for value in node.input:
                 self.consumers[value] = self.consumers.get(value, 0) + 1
         self.count = 0
@@ -474,6 +486,15 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
                     source.shape[:1] if last else source.shape)):
             source.attrs["bias"] = True  # MatMul + Add: a linear layer with its bias
             return "alias", {}
+        per_channel = len(other) == 1 and other[0] in r.init and x is not None and len(
+            x) == 3 and tuple(r.init[other[0]].shape) in ((x[0], 1, 1), (1, x[0], 1, 1))
+        if per_channel and source is not None and source.kind == "groupnorm" and not last and (
+                r.consumers.get(data[0], 0) == 1):  # GroupNorm's γ, then β, as exported
+            step = "gamma" if op == "Mul" else "beta"
+            if step not in source.attrs and (step == "gamma" or "gamma" in source.attrs):
+                source.attrs[step] = True
+                source.attrs["affine"] = "beta" in source.attrs
+                return "alias", {}
         if op == "Mul" and len(other) == 1 and other[0] in r.init and x is not None and len(
                 x) == 3 and tuple(r.init[other[0]].shape) in (
                     ((x[0],), (1, 1, 1, x[0])) if last else ((x[0], 1, 1), (1, x[0], 1, 1))):
@@ -494,6 +515,12 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
             start, end = int(starts[0]), min(int(ends[0]), x[0])
             if 0 <= start < end:
                 return "slice", {"start": start, "end": end}
+    if op == "InstanceNormalization" and len(data) == 1 and node.input[0] == data[0]:
+        source = r.ops.get(r.alias[data[0]])
+        scale, bias = (r.constants.get(v) for v in node.input[1:3])
+        if source is not None and source.kind == "group_open" and scale is not None and (
+                bias is not None) and (scale == 1).all() and (bias == 0).all():
+            return "alias", {}  # GroupNorm as exported: its γ and β follow as Mul and Add
     if op == "Dropout":
         ratio = r.const(node.input[1]) if len(node.input) > 1 and node.input[1] else r.attr(
             node, "ratio", 0.5)
@@ -525,6 +552,14 @@ def _reshape(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, Any
             r.attr(node, "perm", [])) == [0, 2, 1, 3, 4]:
         source.attrs["transposed"] = True  # type: ignore[union-attr]
         return "alias", {}
+    if node.op_type == "Reshape" and len(x) == 3 and len(y) == 2 and x[0] % y[0] == 0 and (
+            y[0] * y[1] == x[0] * x[1] * x[2]) and r.consumers.get(node.output[0], 0) == 1:
+        return "group_open", {"groups": y[0], "channels": x}
+    if node.op_type == "Reshape" and source is not None and source.kind == "group_open" and (
+            y == source.attrs["channels"]):
+        source.kind = "groupnorm"
+        source.attrs = {"groups": source.attrs["groups"], "affine": False}
+        return "alias", {"close": y}
     if node.op_type == "Reshape" or node.op_type in ("Squeeze", "Unsqueeze"):
         if len(x) == 3 and len(y) == 1:
             return "flatten", {}
@@ -561,6 +596,10 @@ def read(source: Any, input: tuple[int, int, int] | None = None,
     reader.read()
     reader.settle_slices()
     for op in reader.ops.values():
+        if op.kind == "group_open" or (op.kind == "groupnorm" and "gamma" in op.attrs
+                                       and not op.attrs["affine"]):
+            raise UnsupportedOp(op.source, op.name, op.module,
+                                "a reshape to groups that is not a group norm with γ and β")
         if op.kind == "shuffle" and "open" in op.attrs:
             raise UnsupportedOp(op.source, op.name, op.module,
                                 "a reshape that is not a channel shuffle")
@@ -616,7 +655,8 @@ def counts(source: Any, size: int) -> dict[str, int]:
             torch_params += sum(int(reader.init[v].size) for v in node.input
                                 if v in reader.init)  # layer scale
         elif node.op_type == "Add" and any(
-                v in reader.init and reader.init[v].ndim == 1 for v in node.input):
+                v in reader.init and reader.init[v].size > 1
+                and reader.init[v].size == max(reader.init[v].shape) for v in node.input):
             torch_params += sum(int(reader.init[v].size) for v in node.input if v in reader.init)
         elif node.op_type == "BatchNormalization":
             torch_params += sum(math.prod(reader.param_shape(v, node)) for v in node.input[1:3])
