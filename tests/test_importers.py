@@ -223,6 +223,36 @@ def test_mbconv_and_fused_mbconv_are_named_where_exact() -> None:
     assert counted(imported, 32) == truth(fused, 32)
 
 
+class _Functional(torch.nn.Module):
+    """The functional forms: F.group_norm, F.gelu, F.leaky_relu, F.elu, torch.tanh,
+    F.layer_norm on a permuted map, a (C, 1, 1) layer scale on channels-first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
+        self.gn_w, self.gn_b = (torch.nn.Parameter(torch.ones(8)) for _ in range(2))
+        self.ln_w, self.ln_b = (torch.nn.Parameter(torch.ones(8)) for _ in range(2))
+        self.gamma = torch.nn.Parameter(torch.ones(8, 1, 1))
+        self.head = torch.nn.Linear(8, 10)
+
+    def forward(self, x: Any) -> Any:
+        f = torch.nn.functional
+        x = f.group_norm(self.conv(x), 2, self.gn_w, self.gn_b)
+        x = torch.tanh(f.elu(f.leaky_relu(f.gelu(x))))
+        y = f.layer_norm(x.permute(0, 2, 3, 1), (8,), self.ln_w, self.ln_b).permute(0, 3, 1, 2)
+        return self.head((x * self.gamma + y).mean((2, 3)))
+
+
+def test_functional_forms_import_exactly() -> None:
+    model = _Functional().eval()
+    imported = import_torch(model, (3, 16, 16))
+    # by hand: conv 216 + 8, group norm 16, layer norm 16, γ 8, head 80 + 10; paper 216 + 80
+    assert counted(imported, 16)[:2] == (354, 296)
+    for size in (16, 24):
+        assert counted(imported, size) == truth(model, size), size
+    assert "kind: groupnorm" in imported.yaml and "kind: scale" in imported.yaml
+
+
 def test_a_layer_norm_over_the_width_is_refused() -> None:
     model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 1), torch.nn.LayerNorm(8))
     with pytest.raises(MbcalcError, match="layer norm over an axis other than the channels"):
