@@ -108,11 +108,11 @@ def test_a_width_rule_that_changes_a_width_at_alpha_one_is_refused() -> None:
         import_torch(build("shufflenet_v2_x1_0"), width_rule="divisible")
 
 
-class _WithGroupNorm(torch.nn.Module):
+class _WithInstanceNorm(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
-        self.norm = torch.nn.GroupNorm(2, 8)
+        self.norm = torch.nn.InstanceNorm2d(8, affine=True)
         self.head = torch.nn.Linear(8, 10)
 
     def forward(self, x: Any) -> Any:
@@ -121,14 +121,15 @@ class _WithGroupNorm(torch.nn.Module):
 
 def test_an_unsupported_op_is_one_error_naming_op_node_and_module() -> None:
     with pytest.raises(MbcalcError) as caught:
-        import_torch(_WithGroupNorm(), (3, 32, 32))
+        import_torch(_WithInstanceNorm(), (3, 32, 32))
     message = str(caught.value)
     assert "\n" not in message
-    assert "op GroupNorm" in message and "node 'norm'" in message and "module 'norm'" in message
+    assert "op InstanceNorm2d" in message
+    assert "node 'norm'" in message and "module 'norm'" in message
 
 
 def test_opaque_keeps_the_op_as_a_measured_row() -> None:
-    model = _WithGroupNorm().eval()
+    model = _WithInstanceNorm().eval()
     imported = import_torch(model, (3, 32, 32), opaque=True)
     assert imported.opaque == ["norm"]
     assert "Measured, not analytic: norm" in imported.yaml
@@ -136,6 +137,126 @@ def test_opaque_keeps_the_op_as_a_measured_row() -> None:
     norm = next(r for r in rows if r.kind == "opaque")
     assert norm.params == 16 and norm.category == "Opaque (measured, not analytic)"
     assert counted(imported, 32) == truth(model, 32)
+
+
+class _Modern(torch.nn.Module):
+    """GroupNorm, GELU, tanh, leaky ReLU, ELU; a channels-last MLP (permute → LayerNorm →
+    Linear → SiLU → Linear → layer scale → permute back) in a residual; stochastic depth."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = torch.nn.Conv2d(3, 16, 3, stride=2, padding=1)
+        self.gn = torch.nn.GroupNorm(4, 16)
+        self.acts = torch.nn.Sequential(torch.nn.GELU(), torch.nn.Tanh(),
+                                        torch.nn.LeakyReLU(0.1), torch.nn.ELU())
+        self.norm = torch.nn.LayerNorm(16)
+        self.up = torch.nn.Linear(16, 48)
+        self.down = torch.nn.Linear(48, 16, bias=False)
+        self.gamma = torch.nn.Parameter(torch.ones(16))
+        self.head = torch.nn.Linear(16, 10)
+
+    def forward(self, x: Any) -> Any:
+        x = self.acts(self.gn(self.stem(x)))
+        y = self.down(torch.nn.functional.silu(self.up(self.norm(x.permute(0, 2, 3, 1)))))
+        x = x + (self.gamma * y).permute(0, 3, 1, 2)
+        x = torch.nn.functional.gelu(x)
+        return self.head(x.mean((2, 3)))
+
+
+def test_modern_ops_import_exactly() -> None:
+    model = _Modern().eval()
+    imported = import_torch(model, (3, 32, 32))
+    # by hand: stem 3·16·9 + 16, gn 2·16, norm 2·16, up 16·48 + 48, down 48·16, gamma 16,
+    # head 16·10 + 10; MAdds stem 432·16·16, up and down 768 each per pixel of 16·16, head 160
+    assert counted(imported, 32) == (2282, 2128, 110592 + 2 * 768 * 256 + 160)
+    for size in (32, 48):
+        assert counted(imported, size) == truth(model, size), size
+    for text in ("kind: groupnorm", "groups: 4", "fn: gelu", "fn: tanh", "fn: leaky_relu",
+                 "fn: elu", "fn: swish", "layout: channels_last", "kind: linear",
+                 "kind: scale"):
+        assert text in imported.yaml, text
+
+
+def test_modern_ops_import_exactly_through_onnx(tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    from complexity.importers.onnx import counts
+
+    # GroupNorm is exported as Reshape → InstanceNormalization → Reshape → Mul γ → Add β, SiLU
+    # as x · Sigmoid(x)
+    model = _Modern().eval()
+    path = tmp_path / "modern.onnx"
+    export(model, path, 32)
+    imported = import_onnx(path)
+    resized = import_onnx(path, input=(3, 48, 48))
+    assert counted(imported, 32) == truth(model, 32) == (2282, 2128, 503968)
+    assert counted(resized, 48) == truth(model, 48)
+    for text in ("kind: groupnorm", "groups: 4", "fn: gelu", "fn: tanh", "fn: leaky_relu",
+                 "fn: elu", "fn: swish", "layout: channels_last", "kind: linear", "kind: scale"):
+        assert text in imported.yaml, text
+    assert tuple(counts(path, 48).values()) == truth(model, 48)  # what --check compares
+
+
+class _Fused(torch.nn.Module):
+    """EfficientNetV2's Fused-MBConv: 3×3 conv ×4 → BN → SiLU → 1×1 → BN, plus the input."""
+
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.body = torch.nn.Sequential(
+            torch.nn.Conv2d(c, 4 * c, 3, padding=1, bias=False), torch.nn.BatchNorm2d(4 * c),
+            torch.nn.SiLU(), torch.nn.Conv2d(4 * c, c, 1, bias=False), torch.nn.BatchNorm2d(c))
+
+    def forward(self, x: Any) -> Any:
+        return x + self.body(x)
+
+
+def test_mbconv_and_fused_mbconv_are_named_where_exact() -> None:
+    model = build("efficientnet_b0")
+    imported = import_torch(model)
+    assert counted(imported, 224) == truth(model, 224)
+    blocks = [i for i in imported.spec.network.layers if i.kind == "mbconv"]
+    assert len(blocks) == 16  # Table 1: 1 + 2 + 2 + 3 + 3 + 4 + 1 MBConv layers
+    assert "{kind: mbconv, name: \"3\", out: 16, expand: 1}" in imported.yaml  # t = 1
+    fused = torch.nn.Sequential(torch.nn.Conv2d(3, 16, 3, 2, 1), _Fused(16), _Fused(16),
+                                torch.nn.Flatten(), torch.nn.Linear(16 * 16 * 16, 10)).eval()
+    imported = import_torch(fused, (3, 32, 32))
+    assert [i.kind for i in imported.spec.network.layers].count("fused_mbconv") == 2
+    assert counted(imported, 32) == truth(fused, 32)
+
+
+class _Functional(torch.nn.Module):
+    """The functional forms: F.group_norm, F.gelu, F.leaky_relu, F.elu, torch.tanh,
+    F.layer_norm on a permuted map, a (C, 1, 1) layer scale on channels-first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 8, 3, padding=1)
+        self.gn_w, self.gn_b = (torch.nn.Parameter(torch.ones(8)) for _ in range(2))
+        self.ln_w, self.ln_b = (torch.nn.Parameter(torch.ones(8)) for _ in range(2))
+        self.gamma = torch.nn.Parameter(torch.ones(8, 1, 1))
+        self.head = torch.nn.Linear(8, 10)
+
+    def forward(self, x: Any) -> Any:
+        f = torch.nn.functional
+        x = f.group_norm(self.conv(x), 2, self.gn_w, self.gn_b)
+        x = torch.tanh(f.elu(f.leaky_relu(f.gelu(x))))
+        y = f.layer_norm(x.permute(0, 2, 3, 1), (8,), self.ln_w, self.ln_b).permute(0, 3, 1, 2)
+        return self.head((x * self.gamma + y).mean((2, 3)))
+
+
+def test_functional_forms_import_exactly() -> None:
+    model = _Functional().eval()
+    imported = import_torch(model, (3, 16, 16))
+    # by hand: conv 216 + 8, group norm 16, layer norm 16, γ 8, head 80 + 10; paper 216 + 80
+    assert counted(imported, 16)[:2] == (354, 296)
+    for size in (16, 24):
+        assert counted(imported, size) == truth(model, size), size
+    assert "kind: groupnorm" in imported.yaml and "kind: scale" in imported.yaml
+
+
+def test_a_layer_norm_over_the_width_is_refused() -> None:
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 1), torch.nn.LayerNorm(8))
+    with pytest.raises(MbcalcError, match="layer norm over an axis other than the channels"):
+        import_torch(model, (3, 8, 8))
 
 
 def test_onnx_import_is_exact_and_needs_no_torch(tmp_path: Path) -> None:
@@ -200,10 +321,11 @@ GRID = sorted({
     "shufflenet_v1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
     "shufflenet_v2_x2_0", "squeezenet1_0", "squeezenet1_1", "vgg16", "xception",
     "densenet121", "mnasnet1_0", "resnet34", "vgg11_bn", "wide_resnet50_2",
+    "efficientnet_b0", "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
 })
 """The zoo's first references and one member of each catalogue family (the others share their
-code). The newer families' LayerNorm, GELU, SiLU and layer scale are not mapped by the importer
-yet: they import with --opaque."""
+code), and the newer families (SiLU, SE of the block's input, LayerNorm, GELU, layer scale,
+per-pixel linear layers)."""
 
 
 @pytest.mark.slow

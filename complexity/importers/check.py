@@ -85,7 +85,8 @@ def check_onnx(imported: Imported, path: Any) -> CheckResult:
     from complexity.errors import MbcalcError
     from complexity.importers.onnx import counts
 
-    notes = ["onnx: initializers of conv, Gemm, MatMul and BatchNormalization (scale, bias); "
+    notes = ["onnx: initializers of conv, Gemm, MatMul, BatchNormalization and "
+             "LayerNormalization (scale, bias) and of per-channel Mul (layer scale); "
              "multiply-adds of conv, Gemm and MatMul from shape inference"]
     results = [(imported.resolution, _spec(imported, imported.resolution),
                 counts(path, imported.resolution))]

@@ -18,7 +18,8 @@ INPUT = "input"
 KINDS = frozenset({
     "conv", "linear", "bn", "act", "maxpool", "avgpool", "adaptive_pool", "global_pool",
     "flatten", "dropout", "identity", "add", "cat", "mul", "split", "getitem", "shuffle",
-    "opaque",
+    "opaque", "layernorm", "groupnorm", "scale", "stochastic_depth",
+    "group_open",
 })
 """What an op may be; ``opaque`` is an op the format cannot express (kept only with --opaque)."""
 

@@ -125,7 +125,7 @@ def _adapter() -> Any:
 def _without_defaults(block: Item) -> Item:
     """The block's fields that differ from their defaults (``kind`` and ``name`` kept)."""
     model = _adapter().validate_python(block)
-    kept = model.model_dump(exclude_defaults=True, mode="json")
+    kept = model.model_dump(exclude_defaults=True, mode="json", by_alias=True)
     return {"kind": block["kind"], "name": block["name"],
             **{k: v for k, v in kept.items() if k not in ("kind", "name")}}
 
@@ -259,6 +259,56 @@ def _shuffle_v1(leaves: list[Item], convs: list[Item], shape: Any) -> Item | Non
     return block
 
 
+def _se_field(leaves: list[Item], own: bool) -> Any:
+    """The block's ``se``: none, EfficientNet's (a quarter of the block's input), or (``own``)
+    the imported one's own fields."""
+    se = [i for i in leaves if i["kind"] == "se"]
+    if len(se) > 1:
+        raise ValueError("two squeeze-and-excites")
+    if not se:
+        return None if own else False
+    if not own:
+        return True
+    return {k: v for k, v in se[0].items() if not k.startswith("_") and k not in ("kind", "name")}
+
+
+def _mbconv(own_se: bool) -> Callable[[list[Item], list[Item], Any], Item | None]:
+    def derive(leaves: list[Item], convs: list[Item], shape: Any) -> Item | None:
+        kinds = [c["kind"] for c in convs]
+        if kinds == ["pw", "dw", "pw"]:
+            t, rem = divmod(convs[0]["out"], shape[0])
+            if rem:
+                return None
+        elif kinds == ["dw", "pw"]:
+            t = 1
+        else:
+            return None
+        se = _se_field(leaves, own_se)
+        if se is None:
+            return None
+        acts = _acts(leaves)
+        return {"kind": "mbconv", "expand": t, "out": convs[-1]["out"],
+                "kernel": convs[-2]["kernel"], "stride": _stride(convs[-2]),
+                "act": acts[0] if acts else "none", "se": se}
+    return derive
+
+
+def _fused_mbconv(own_se: bool) -> Callable[[list[Item], list[Item], Any], Item | None]:
+    def derive(leaves: list[Item], convs: list[Item], shape: Any) -> Item | None:
+        kinds = [c["kind"] for c in convs]
+        if kinds != ["conv", "pw"]:
+            return None
+        t, rem = divmod(convs[0]["out"], shape[0])
+        se = _se_field(leaves, own_se)
+        if rem or se is None:
+            return None
+        acts = _acts(leaves)
+        return {"kind": "fused_mbconv", "expand": t, "out": convs[-1]["out"],
+                "kernel": convs[0]["kernel"], "stride": _stride(convs[0]),
+                "act": acts[0] if acts else "none", "se": se}
+    return derive
+
+
 def _bn_scale(leaves: list[Item]) -> dict[str, Any]:
     bns = [i for i in leaves if i["kind"] == "bn"]
     return {"bn_scale": False} if bns and not bns[0].get("scale", True) else {}
@@ -286,5 +336,6 @@ def _inception(kind: str) -> Callable[[list[Item], list[Item], Any], Item | None
 _CANDIDATES: list[Callable[[list[Item], list[Item], Any], Item | None]] = [
     _conv_bn, _dwsep, _inverted, _bneck, _bottleneck, _basic, _fire, _shuffle_v2,
     _shuffle_v1, _inception_v1, *(_inception(f"inception_{x}") for x in "abcde"),
+    _mbconv(False), _mbconv(True), _fused_mbconv(False), _fused_mbconv(True),
 ]
 """Every block kind with how to read its parameters off a run of layers."""

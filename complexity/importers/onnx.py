@@ -16,7 +16,10 @@ from typing import Any
 from complexity.errors import MbcalcError
 from complexity.importers.graph import INPUT, Graph, Op, UnsupportedOp
 
-_ACTS = {"Relu": "relu", "HardSwish": "hswish", "Sigmoid": "sigmoid", "Softmax": "softmax"}
+_ACTS = {"Relu": "relu", "HardSwish": "hswish", "Sigmoid": "sigmoid", "Softmax": "softmax",
+         "Gelu": "gelu", "Tanh": "tanh", "LeakyRelu": "leaky_relu", "Elu": "elu"}
+_ANY_LAYOUT = frozenset({"act", "add", "mul", "layernorm", "linear", "scale", "dropout"})
+"""Ops that mean the same on a channels-last tensor (after a Transpose) as on channels-first."""
 _SHAPE_OPS = {"Shape", "Constant", "ConstantOfShape", "Size"}
 """Ops whose outputs are shapes or constants, never the data path."""
 
@@ -214,13 +217,39 @@ class _Reader:
         self.alias: dict[str, str] = {input_name: INPUT}
         self.ops: dict[str, Op] = {}
         self.slices: dict[str, str] = {}
+        self.last: set[str] = set()
+        """Values that are channels-last (N, H, W, C): transposed for a per-pixel MLP."""
+        self.consumers: dict[str, int] = {}
+        for node in self.graph.node:
+            if node.op_type == "Identity" and node.input[0] in self.init:
+                self.init[node.output[0]] = self.init[node.input[0]]  # a shared initializer
+            if node.op_type == "Transpose" and node.input[0] in self.init:  # a Linear's weight
+                perm = self.attr(node, "perm")
+                self.init[node.output[0]] = self.init[node.input[0]].transpose(perm)
+            if node.op_type == "Constant":
+                for attr in node.attribute:
+                    if attr.name == "value":
+                        self.constants[node.output[0]] = onnx.numpy_helper.to_array(attr.t)
+            if node.op_type == "Unsqueeze" and node.input[0] in self.init:  # a norm's γ, β
+                axes = self.constants.get(node.input[1]) if len(node.input) > 1 else self.attr(
+                    node, "axes")
+                if axes is not None:
+                    import numpy as np
+
+                    self.init[node.output[0]] = np.expand_dims(
+                        self.init[node.input[0]], tuple(int(a) for a in np.ravel(axes)))
+            for value in node.input:
+                self.consumers[value] = self.consumers.get(value, 0) + 1
         self.count = 0
 
     def shape(self, value: str, node: Any) -> tuple[int, ...]:
+        """A value's shape without the batch, as (C, H, W) also where it is channels-last."""
         shape = self.shapes.get(value)
         if shape is None or (shape and 0 in shape):
             raise MbcalcError(f"onnx shape inference gave no shape for {value!r} "
                               f"(node {node.name or node.op_type!r})")
+        if value in self.last and len(shape) == 4:
+            return (shape[3], shape[1], shape[2])
         return shape[1:]
 
     def param_shape(self, value: str, node: Any) -> tuple[int, ...]:
@@ -250,10 +279,29 @@ class _Reader:
         return node.name or f"{node.op_type}_{self.count}"
 
     def node(self, node: Any, data: list[str]) -> None:
+        last = [v in self.last for v in data]
+        if node.op_type == "Transpose" and len(data) == 1 and len(self.shapes.get(
+                data[0]) or ()) == 4:
+            perm = list(self.attr(node, "perm", []))
+            if perm == ([0, 3, 1, 2] if last[0] else [0, 2, 3, 1]):
+                if not last[0]:
+                    self.last.add(node.output[0])
+                self.alias[node.output[0]] = self.alias[data[0]]
+                return
+        if any(last):
+            if not all(last):
+                raise UnsupportedOp(node.op_type, node.name, _module(node.name),
+                                    "mixes channels-first and channels-last tensors")
+            self.last.update(node.output)
         kind, attrs = _translate(self, node, data)
+        if any(last) and kind not in _ANY_LAYOUT and kind != "alias":
+            raise UnsupportedOp(node.op_type, node.name, _module(node.name),
+                                f"a {kind} on a channels-last (transposed) tensor")
+        if any(last) and kind != "alias":
+            attrs = {**attrs, "layout": "channels_last"}
         name = self._name(node)
         if kind == "alias":
-            self.alias[node.output[0]] = self.alias[data[0]]
+            self.alias[node.output[0]] = self.alias[attrs.get("to", data[0])]
             if attrs.get("close") is not None:
                 self.ops[self.alias[data[0]]].shape = attrs["close"]
             return
@@ -410,18 +458,47 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
             return "opaque", {"why": "Gemm with transA or alpha ≠ 1"}
         return "linear", {"bias": len(node.input) > 2 and bool(node.input[2])}
     if op == "MatMul" and len(data) == 1 and node.input[0] == data[0] and len(
-            r.param_shape(node.input[1], node)) == 2 and x is not None and len(x) == 1:
+            r.param_shape(node.input[1], node)) == 2 and x is not None and (
+            len(x) == 1 or data[0] in r.last):
         return "linear", {"bias": False}
+    if op == "LayerNormalization" and len(data) == 1 and node.input[0] == data[0]:
+        channels = x[0] if x is not None else 0
+        scale = r.init.get(node.input[1]) if len(node.input) > 1 else None
+        bias = r.init.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+        if data[0] not in r.last or r.attr(node, "axis", -1) not in (-1, 3):
+            return "opaque", {"why": "a layer norm over an axis other than the channels"}
+        if scale is None or bias is None or scale.shape != (channels,) or bias.shape != (
+                channels,):
+            return "opaque", {"why": "a layer norm without a learnt scale and bias per channel"}
+        return "layernorm", {"affine": True}
     if op in ("Add", "Mul"):
         if len(data) == 2 and len(node.input) == 2:
+            gate = _swish(r, data) if op == "Mul" else None
+            if gate is not None:
+                return "alias", {"to": gate}
             return op.lower(), {}
         source = r.ops.get(r.alias[data[0]])
         other = [v for v in node.input if v != data[0]]
+        last = data[0] in r.last
         if (op == "Add" and source is not None and source.source == "MatMul"
                 and not source.attrs.get("bias") and len(other) == 1 and other[0] in r.init
-                and tuple(r.init[other[0]].shape) == source.shape):
+                and tuple(r.init[other[0]].shape) == (
+                    source.shape[:1] if last else source.shape)):
             source.attrs["bias"] = True  # MatMul + Add: a linear layer with its bias
             return "alias", {}
+        per_channel = len(other) == 1 and other[0] in r.init and x is not None and len(
+            x) == 3 and tuple(r.init[other[0]].shape) in ((x[0], 1, 1), (1, x[0], 1, 1))
+        if per_channel and source is not None and source.kind == "groupnorm" and not last and (
+                r.consumers.get(data[0], 0) == 1):  # GroupNorm's γ, then β, as exported
+            step = "gamma" if op == "Mul" else "beta"
+            if step not in source.attrs and (step == "gamma" or "gamma" in source.attrs):
+                source.attrs[step] = True
+                source.attrs["affine"] = "beta" in source.attrs
+                return "alias", {}
+        if op == "Mul" and len(other) == 1 and other[0] in r.init and x is not None and len(
+                x) == 3 and tuple(r.init[other[0]].shape) in (
+                    ((x[0],), (1, 1, 1, x[0])) if last else ((x[0], 1, 1), (1, x[0], 1, 1))):
+            return "scale", {"scale": True}  # layer scale: a learnt multiplier per channel
         return "opaque", {"why": f"{op} with a constant"}
     if op == "Concat":
         axis = r.attr(node, "axis", 0)
@@ -438,6 +515,12 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
             start, end = int(starts[0]), min(int(ends[0]), x[0])
             if 0 <= start < end:
                 return "slice", {"start": start, "end": end}
+    if op == "InstanceNormalization" and len(data) == 1 and node.input[0] == data[0]:
+        source = r.ops.get(r.alias[data[0]])
+        scale, bias = (r.constants.get(v) for v in node.input[1:3])
+        if source is not None and source.kind == "group_open" and scale is not None and (
+                bias is not None) and (scale == 1).all() and (bias == 0).all():
+            return "alias", {}  # GroupNorm as exported: its γ and β follow as Mul and Add
     if op == "Dropout":
         ratio = r.const(node.input[1]) if len(node.input) > 1 and node.input[1] else r.attr(
             node, "ratio", 0.5)
@@ -445,6 +528,19 @@ def _translate(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, A
     if op == "Identity":
         return "alias", {}
     return "opaque", {"why": ""}
+
+
+def _swish(r: _Reader, data: list[str]) -> str | None:
+    """x · sigmoid(x), the sigmoid used only here: the sigmoid op becomes SiLU (swish), and
+    its value is returned."""
+    for a, b in (data, data[::-1]):
+        gate = r.ops.get(r.alias[b])
+        if gate is not None and gate.kind == "act" and gate.attrs.get("fn") == "sigmoid" and (
+                gate.inputs == [r.alias[a]]) and r.consumers.get(b, 0) == 1 and r.alias[b] == (
+                gate.name):
+            gate.attrs["fn"] = "swish"
+            return b
+    return None
 
 
 def _reshape(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, Any]]:
@@ -456,6 +552,14 @@ def _reshape(r: _Reader, node: Any, data: list[str]) -> tuple[str, dict[str, Any
             r.attr(node, "perm", [])) == [0, 2, 1, 3, 4]:
         source.attrs["transposed"] = True  # type: ignore[union-attr]
         return "alias", {}
+    if node.op_type == "Reshape" and len(x) == 3 and len(y) == 2 and x[0] % y[0] == 0 and (
+            y[0] * y[1] == x[0] * x[1] * x[2]) and r.consumers.get(node.output[0], 0) == 1:
+        return "group_open", {"groups": y[0], "channels": x}
+    if node.op_type == "Reshape" and source is not None and source.kind == "group_open" and (
+            y == source.attrs["channels"]):
+        source.kind = "groupnorm"
+        source.attrs = {"groups": source.attrs["groups"], "affine": False}
+        return "alias", {"close": y}
     if node.op_type == "Reshape" or node.op_type in ("Squeeze", "Unsqueeze"):
         if len(x) == 3 and len(y) == 1:
             return "flatten", {}
@@ -492,6 +596,10 @@ def read(source: Any, input: tuple[int, int, int] | None = None,
     reader.read()
     reader.settle_slices()
     for op in reader.ops.values():
+        if op.kind == "group_open" or (op.kind == "groupnorm" and "gamma" in op.attrs
+                                       and not op.attrs["affine"]):
+            raise UnsupportedOp(op.source, op.name, op.module,
+                                "a reshape to groups that is not a group norm with γ and β")
         if op.kind == "shuffle" and "open" in op.attrs:
             raise UnsupportedOp(op.source, op.name, op.module,
                                 "a reshape that is not a channel shuffle")
@@ -513,9 +621,10 @@ def _identifier(text: str) -> str:
 
 
 def counts(source: Any, size: int) -> dict[str, int]:
-    """The ONNX file's own numbers at input ``size``: params (conv, Gemm weights and biases and
-    batch-norm scale and bias, as torch counts them), conv and Gemm weights (paper), and
-    conv / Gemm multiply-adds from the inferred output shapes."""
+    """The ONNX file's own numbers at input ``size``: params (conv, Gemm and MatMul weights and
+    biases, batch-norm and layer-norm scale and bias, layer scales, as torch counts them), conv,
+    Gemm and MatMul weights (paper), and their multiply-adds from the inferred output
+    shapes."""
     import math
 
     model = _load(source)
@@ -536,9 +645,18 @@ def counts(source: Any, size: int) -> dict[str, int]:
             w = int(reader.init[node.input[1]].size)
             torch_params += w
             paper += w
-            madds += w
+            out = reader.shapes.get(node.output[0]) or ()
+            madds += w * math.prod(out[1:-1])  # once per position of a channels-last map
+        elif node.op_type == "LayerNormalization":
+            torch_params += sum(int(reader.init[v].size) for v in node.input[1:3]
+                                if v in reader.init)
+        elif node.op_type == "Mul" and any(
+                v in reader.init and reader.init[v].size > 1 for v in node.input):
+            torch_params += sum(int(reader.init[v].size) for v in node.input
+                                if v in reader.init)  # layer scale
         elif node.op_type == "Add" and any(
-                v in reader.init and reader.init[v].ndim == 1 for v in node.input):
+                v in reader.init and reader.init[v].size > 1
+                and reader.init[v].size == max(reader.init[v].shape) for v in node.input):
             torch_params += sum(int(reader.init[v].size) for v in node.input if v in reader.init)
         elif node.op_type == "BatchNormalization":
             torch_params += sum(math.prod(reader.param_shape(v, node)) for v in node.input[1:3])

@@ -25,7 +25,8 @@ MODULE = "_module"
 IN = "_in"
 """Private key: the input shape (C, H, W) of an item."""
 
-_ACTS = {"relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "softmax"}
+_ACTS = {"relu", "relu6", "hswish", "hsigmoid", "sigmoid", "swish", "linear", "softmax", "gelu",
+         "tanh", "leaky_relu", "elu"}
 
 
 def dominators(graph: Graph) -> dict[str, str]:
@@ -199,14 +200,13 @@ class Converter:
                                 "an elementwise product other than squeeze-and-excite")
         squeezed = layers[1]["out"]
         found = _reduction(channels, squeezed)
-        if found is None:
-            raise UnsupportedOp(op.source, op.name, op.module,
-                                f"squeeze width {squeezed} of {channels} channels is no C/r")
-        reduction, divisor = found
-        item: Item = {"kind": "se", "name": _module_of(layers[1]).rpartition(".")[0] or None,
-                      "reduction": reduction}
-        if divisor:
-            item["divisor"] = divisor
+        item: Item = {"kind": "se", "name": _module_of(layers[1]).rpartition(".")[0] or None}
+        if found is None:  # a share of the block's input (RegNetY): the width itself
+            item["squeeze"] = squeezed
+        else:
+            item["reduction"], divisor = found
+            if divisor:
+                item["divisor"] = divisor
         if not layers[1].get("bias", True):
             item["bias"] = False
         if layers[4]["fn"] != "sigmoid":
@@ -245,6 +245,13 @@ def _primitive(op: Op, x: tuple[int, ...], fixed: bool) -> Item | None:
         return None
     if kind == "conv":
         return _conv(op, x, fixed)
+    if kind == "linear" and a.get("layout") == "channels_last" and len(x) == 3:
+        item = {"kind": "linear", "name": name, "out": op.shape[0]}
+        if not a.get("bias", True):
+            item["bias"] = False
+        if fixed:
+            item["width"] = "fixed"
+        return item
     if kind == "linear":
         if len(x) != 1 and tuple(x[1:]) != (1, 1):
             raise UnsupportedOp(op.source, op.name, op.module,
@@ -297,6 +304,22 @@ def _primitive(op: Op, x: tuple[int, ...], fixed: bool) -> Item | None:
         return {"kind": "flatten"}
     if kind == "dropout":
         return {"kind": "dropout", "p": float(a.get("p", 0.5))}
+    if kind == "stochastic_depth":
+        return {"kind": "stochastic_depth", "p": float(a.get("p", 0.0))}
+    if kind == "layernorm":
+        item = {"kind": "layernorm"}
+        if a.get("layout", "channels_first") != "channels_first":
+            item["layout"] = a["layout"]
+        if not a.get("affine", True):
+            item["affine"] = False
+        return item
+    if kind == "groupnorm":
+        item = {"kind": "groupnorm", "groups": a["groups"]}
+        if not a.get("affine", True):
+            item["affine"] = False
+        return item
+    if kind == "scale":
+        return {"kind": "scale"}
     if kind == "shuffle":
         return {"kind": "shuffle", "groups": a["groups"]}
     if kind == "opaque":

@@ -24,12 +24,18 @@ from complexity.importers.graph import INPUT, Graph, Op, UnsupportedOp
 
 _MODULE_ACTS = {
     "ReLU": "relu", "ReLU6": "relu6", "Hardswish": "hswish", "Hardsigmoid": "hsigmoid",
-    "Sigmoid": "sigmoid", "SiLU": "swish", "Softmax": "softmax",
+    "Sigmoid": "sigmoid", "SiLU": "swish", "Softmax": "softmax", "GELU": "gelu", "Tanh": "tanh",
+    "ELU": "elu",
 }
 _FUNCTION_ACTS = {
     "relu": "relu", "relu_": "relu", "relu6": "relu6", "hardswish": "hswish",
     "hardsigmoid": "hsigmoid", "sigmoid": "sigmoid", "silu": "swish", "softmax": "softmax",
+    "gelu": "gelu", "tanh": "tanh", "elu": "elu", "leaky_relu": "leaky_relu",
 }
+_ANY_LAYOUT = frozenset({"act", "add", "mul", "layernorm", "linear", "scale", "dropout",
+                         "stochastic_depth", "identity"})
+"""Ops that mean the same on a channels-last tensor (after a permute) as on channels-first."""
+_TO_LAST, _TO_FIRST = [0, 2, 3, 1], [0, 3, 1, 2]
 
 
 def trace(model: Any, input: tuple[int, int, int], opaque: bool = False) -> Graph:
@@ -79,6 +85,8 @@ class _Builder:
         self.opaque = opaque
         self.ops: dict[str, Op] = {}
         self.alias: dict[str, str] = {}
+        self.last: set[str] = set()
+        """The fx nodes whose value is channels-last (N, H, W, C): permuted for a per-pixel MLP."""
         self.output = ""
         self.input_shape: tuple[int, ...] = ()
 
@@ -181,17 +189,41 @@ class _Builder:
         shape = tuple(int(d) for d in result.shape[1:])
         inputs = [self.alias[t.name] for t in tensors]
         module = self._module(n)
+        last = [t.name in self.last for t in tensors]
+        if _name(n) == "permute" and len(tensors) == 1 and len(shape) == 3:
+            dims = [int(d) % 4 for d in _flat(n.args[1:] or n.kwargs.get("dims", ()))]
+            if dims == (_TO_FIRST if last[0] else _TO_LAST):
+                if not last[0]:
+                    self.last.add(n.name)
+                self.alias[n.name] = inputs[0]
+                return
+        if any(last):
+            if not all(last):
+                raise UnsupportedOp(_name(n), n.name, module,
+                                    "mixes channels-first and channels-last tensors")
+            self.last.add(n.name)
+            if len(shape) == 3:
+                shape = (shape[2], shape[0], shape[1])  # recorded as (C, H, W) throughout
         if n.op == "call_module":
             self._module_op(n, shape, inputs, flops)
-            return
-        name = _name(n)
-        kind, attrs = self._function_op(n, name, inputs, shape)
-        if kind == "alias":
-            self.alias[n.name] = inputs[0]
-            return
-        if kind == "opaque":
-            attrs = {**attrs, "params": 0, "madds": flops // 2}
-        self.add(Op(n.name, kind, inputs, shape, module, name, attrs), n)
+        else:
+            name = _name(n)
+            kind, attrs = self._function_op(n, name, inputs, shape)
+            if kind == "alias":
+                self.alias[n.name] = inputs[0]
+                return
+            if kind == "opaque":
+                attrs = {**attrs, "params": 0, "madds": flops // 2}
+            self.add(Op(n.name, kind, inputs, shape, module, name, attrs), n)
+        op = self.ops[self.alias[n.name]]
+        if op.kind == "layernorm" and not (any(last) and op.attrs["channels"] == shape[0]):
+            raise UnsupportedOp(op.source, op.name, op.module,
+                                "a layer norm over an axis other than the channels")
+        if any(last):
+            if op.kind not in _ANY_LAYOUT:
+                raise UnsupportedOp(op.source, op.name, op.module,
+                                    f"a {op.kind} on a channels-last (permuted) tensor")
+            op.attrs["layout"] = "channels_last"
 
     def add(self, op: Op, n: Any) -> None:
         self.ops[op.name] = op
@@ -224,6 +256,12 @@ class _Builder:
             kind, attrs = "linear", {"bias": mod.bias is not None}
         elif isinstance(mod, nn.BatchNorm2d):
             kind, attrs = "bn", {"scale": mod.affine, "center": mod.affine}
+        elif isinstance(mod, nn.LayerNorm):
+            kind, attrs = _layer_norm(tuple(mod.normalized_shape), mod.weight, mod.bias)
+        elif isinstance(mod, nn.GroupNorm):
+            kind, attrs = "groupnorm", {"groups": mod.num_groups, "affine": mod.affine}
+        elif isinstance(mod, nn.LeakyReLU) and type(mod).__module__.startswith("torch.nn"):
+            kind, attrs = "act", {"fn": "leaky_relu"}
         elif kind_name in _MODULE_ACTS and type(mod).__module__.startswith("torch.nn"):
             if kind_name == "Softmax" and mod.dim not in (1, -1):
                 attrs = {"why": f"softmax over dim {mod.dim}"}
@@ -235,6 +273,8 @@ class _Builder:
             kind = "identity"
         elif isinstance(mod, (nn.Dropout, nn.Dropout2d)):
             kind, attrs = "dropout", {"p": mod.p}
+        elif kind_name == "StochasticDepth" and type(mod).__module__.startswith("torchvision"):
+            kind, attrs = "stochastic_depth", {"p": float(mod.p)}
         elif isinstance(mod, nn.Flatten):
             kind = "flatten"
         elif isinstance(mod, (nn.MaxPool2d, nn.AvgPool2d)):
@@ -264,7 +304,30 @@ class _Builder:
         if name in ("add", "iadd", "mul", "imul"):
             if len(inputs) == 2 and len(args) == 2 and not n.kwargs:
                 return ("add" if name in ("add", "iadd") else "mul"), {}
+            if name in ("mul", "imul") and len(args) == 2 and not n.kwargs:
+                tensor, other = (args[1], args[0]) if getattr(args[1], "name", None) in \
+                    self.alias else (args[0], args[1])
+                weight = self._parameter(other)
+                c = shape[0] if len(shape) == 3 else -1
+                last = tensor.name in self.last
+                if weight is not None and tuple(weight.shape) in (
+                        ((c,), (1, 1, 1, c)) if last else ((c, 1, 1), (1, c, 1, 1))):
+                    return "scale", {"scale": True}  # layer scale: a parameter per channel
             return "opaque", {"why": f"{name} with a constant"}
+        if name == "layer_norm":
+            names = ["input", "normalized_shape", "weight", "bias"]
+            values = dict(zip(names, args, strict=False)) | dict(n.kwargs)
+            return _layer_norm(tuple(values["normalized_shape"]),
+                               self._parameter(values.get("weight")),
+                               self._parameter(values.get("bias")))
+        if name == "group_norm":
+            names = ["input", "num_groups", "weight", "bias"]
+            values = dict(zip(names, args, strict=False)) | dict(n.kwargs)
+            weight, bias = self._parameter(values.get("weight")), self._parameter(
+                values.get("bias"))
+            if (weight is None) == (bias is None) and (weight is None or weight.numel() == x[0]):
+                return "groupnorm", {"groups": int(values["num_groups"]),
+                                     "affine": weight is not None}
         if name == "cat":
             dim = n.kwargs.get("dim", args[1] if len(args) > 1 else 0)
             if dim in (1, -3) and len(shape) == 3:
@@ -282,7 +345,8 @@ class _Builder:
         if name == "dropout":
             return "dropout", {"p": n.kwargs.get("p", args[1] if len(args) > 1 else 0.5)}
         if name == "stochastic_depth":  # torchvision.ops: the identity in eval mode
-            return "dropout", {"p": float(n.kwargs.get("p", args[1] if len(args) > 1 else 0.0))}
+            return "stochastic_depth", {"p": float(n.kwargs.get("p", args[1] if len(args) > 1
+                                                                else 0.0))}
         if name in ("contiguous", "clone", "detach"):
             return "alias", {}
         if name in ("flatten", "view", "reshape"):
@@ -321,6 +385,17 @@ class _Builder:
             return name.split("_")[0] + "pool", attrs
         return "opaque", {"why": ""}
 
+    def _parameter(self, node: Any) -> Any:
+        """The parameter or buffer a ``get_attr`` node reads, else None."""
+        if getattr(node, "op", None) != "get_attr":
+            return None
+        value: Any = self.traced
+        for part in str(node.target).split("."):
+            value = getattr(value, part, None)
+        import torch
+
+        return value if isinstance(value, torch.Tensor) else None
+
     def _open_shuffle(self, value: str) -> bool:
         op = self.ops.get(value)
         return op is not None and op.kind == "shuffle" and "open" in op.attrs
@@ -347,6 +422,16 @@ class _Builder:
                           op.module, "getitem", {"index": index})
                 self.ops[part.name] = part
                 self.alias[user.name] = part.name
+
+
+def _layer_norm(normalized: tuple[int, ...], weight: Any,
+                bias: Any) -> tuple[str, dict[str, Any]]:
+    """A layer norm over the last axis: the channels of a channels-last tensor."""
+    if len(normalized) != 1:
+        return "opaque", {"why": f"a layer norm over {len(normalized)} axes"}
+    if (weight is None) != (bias is None):
+        return "opaque", {"why": "a layer norm with a scale but no bias"}
+    return "layernorm", {"channels": int(normalized[0]), "affine": weight is not None}
 
 
 def _conv_size(size: int, kernel: int, stride: int, padding: int | str, dilation: int) -> int:
