@@ -9,8 +9,7 @@ from typing import Any
 import yaml
 
 from complexity.errors import MbcalcError, printable
-from complexity.language.fields import LARGEST
-from complexity.language.numbers import MAX_COUNT, MAX_MULTIPLIER, MIN_MULTIPLIER, exact
+from complexity.language.numbers import LARGEST, MAX_COUNT, MAX_MULTIPLIER, MIN_MULTIPLIER, exact
 
 
 def multiplier(option: str, text: str) -> Fraction:

@@ -24,7 +24,7 @@ from complexity.cli.group import (
     user_errors,
 )
 from complexity.errors import MbcalcError, printable
-from complexity.language.fields import LARGEST
+from complexity.language.numbers import LARGEST
 
 
 @app.command()

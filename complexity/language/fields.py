@@ -5,8 +5,7 @@ from typing import Annotated
 from annotated_types import Ge, Gt, Le
 from pydantic import Strict
 
-LARGEST = 1_000_000
-"""No channel count, kernel, stride, resolution or repeat count in a spec may exceed this."""
+from complexity.language.numbers import LARGEST
 
 PositiveInt = Annotated[int, Strict(), Gt(0), Le(LARGEST)]
 NonNegativeInt = Annotated[int, Strict(), Ge(0), Le(LARGEST)]

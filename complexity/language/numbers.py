@@ -7,6 +7,9 @@ from fractions import Fraction
 
 from complexity.errors import MbcalcError, printable
 
+LARGEST = 1_000_000
+"""No channel count, kernel, stride, resolution or repeat count in a spec may exceed this (the
+spec fields' bound, and the command line's)."""
 MAX_TEXT = 60
 """Characters a number typed on the command line may have."""
 MAX_EXPONENT = 60

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from complexity.algebra.expr import Expr
-from complexity.analysis.breakdown import by_kind
-from complexity.engine.walk import Report, Row
 from complexity.language.shapes import Shape
 from complexity.render.formula import closed, pretty
 from complexity.render.numbers import decimal, megabytes, percent, readable, short
+
+if TYPE_CHECKING:  # the table model is imported by every command: the walk only where needed
+    from complexity.engine.walk import Report, Row
 
 Cell = str | int
 
@@ -110,6 +112,8 @@ def summary_table(report: Report, flops: bool = False) -> Table:
 
 def kind_table(report: Report) -> Table:
     """The by-kind breakdown, like the MobileNetV1 paper's Table 2."""
+    from complexity.analysis.breakdown import by_kind
+
     shares = by_kind(report)
     return Table(
         title=f"{heading(report)} — by kind",
