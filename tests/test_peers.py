@@ -133,7 +133,7 @@ def test_peers_command_shows_every_counter_and_the_terms() -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     for text in ("320,300,008", "300,774,272", "601,548,544", "300M", "0.7.5",
                  "0.1.5.post20221221", "0.1.1.post2209072238", "1.8.0",
-                 "MAdds + 1,000 bias adds + 13,356,224 batch norm + 6,105,792 activations + "
+                 "MAdds + 1,000 bias adds + 13,356,224 normalisation + 6,105,792 activations + "
                  "62,720 pooling"):
         assert text in result.stdout, text
 
@@ -157,6 +157,20 @@ def test_unknown_peer_is_a_user_error() -> None:
     result = runner.invoke(app, ["mobilenet_v1", "--as", "keras"])
     assert result.exit_code == 2
     assert "unknown peer 'keras'" in result.stderr and "ptflops" in result.stderr
+
+
+def test_a_row_without_a_lowering_is_a_user_error() -> None:
+    result = runner.invoke(app, ["efficientnet_b0_keras", "--as", "fvcore"])
+    assert result.exit_code == 2
+    assert "--as fvcore: no prediction yet for layer" in result.stderr
+    assert "normalization" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_peers_command_on_convnext_names_each_counter() -> None:
+    result = runner.invoke(app, ["peers", "convnext_tiny", "--format", "json"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert [p["peer"] for p in data["peers"]] == list(PEERS)
 
 
 @pytest.mark.parametrize("name", zoo_names())

@@ -353,6 +353,8 @@ def torch_params(report: Report) -> int:
                 total += 2 * int(row.output.c)
             if isinstance(layer, L.ChannelScale):
                 total += int(layer.scale) * int(row.output.c)  # its bias: formulas' term
+        elif isinstance(layer, L.InputNormalization):
+            continue  # Keras's mean and variance weights: torch normalises outside the model
         elif isinstance(layer, L.BatchNorm) and report.convention == "keras":
             total += row.params - 2 * int(row.output.c)  # Keras's moving mean and variance
         else:
