@@ -16,9 +16,11 @@ from complexity.language.zoo import resolve, zoo_names
 
 runner = CliRunner()
 
-FEW = ("mobilenet_v2", "mobilenet_v3_small", "shufflenet_v1", "squeezenet1_1")
+FEW = ("mobilenet_v2", "mobilenet_v3_small", "shufflenet_v1", "squeezenet1_1", "convnext_tiny",
+       "efficientnet_b0")
 """The default run's networks: SE and h-swish, torch.relu after a concat, biases and ceil-mode
-pools, and the issue's MobileNetV2."""
+pools, the issue's MobileNetV2; layer norm, GELU, layer scale and per-pixel linear layers
+(ConvNeXt-T); swish inside SE, a functional pool and gate (EfficientNet-B0)."""
 
 
 def as_json(name: str, peer: str, *options: str) -> dict[str, Any]:
@@ -48,6 +50,26 @@ def with_reference() -> list[str]:
     except ImportError:
         return []
     return sorted(set(zoo_names()) & set(torch_builders()))
+
+
+def one_per_family() -> list[str]:
+    """The default slow grid: in each zoo file, the name with a torch reference that sorts first
+    by (length, name) — the family's smallest, resnet18 before resnet101 — and RegNetY-400MF,
+    whose reference differs from RegNetX's (SE)."""
+    from complexity.language.zoo import zoo_index
+
+    index, first, refs = zoo_index(), dict[object, str](), set(with_reference())
+    for name in sorted(zoo_names(), key=lambda n: (len(n), n)):
+        if name in refs:
+            first.setdefault(index[name][0], name)
+    return sorted({*first.values(), "regnet_y_400mf"} & refs)
+
+
+def grid() -> list[Any]:
+    """Every zoo name with a torch reference; beyond one per family, marked ``fullgrid``."""
+    chosen = set(one_per_family())
+    return [name if name in chosen else pytest.param(name, marks=pytest.mark.fullgrid)
+            for name in with_reference()]
 
 
 def _skip_without_peers() -> None:
@@ -82,11 +104,12 @@ def _other_resolution(name: str) -> int:
 @pytest.mark.slow
 @pytest.mark.reference
 @pytest.mark.peers
-@pytest.mark.parametrize("name", with_reference())
+@pytest.mark.parametrize("name", grid())
 def test_every_zoo_network_every_peer_two_resolutions(name: str) -> None:
-    """The whole grid, through ``predict`` (what ``--as`` prints; the CLI path is held above):
-    one model per network, each peer cleaning up after itself. Measured alone: about 60 s for
-    the zoo."""
+    """The grid, through ``predict`` (what ``--as`` prints; the CLI path is held above): one
+    model per network, each peer cleaning up after itself. By default one network per zoo file
+    (family); ``-m fullgrid`` adds the other members (about 4 minutes for all 46 on the shared
+    machine)."""
     _skip_without_peers()
     model = reference(name)
     spec = resolve(name)
