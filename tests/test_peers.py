@@ -227,3 +227,39 @@ def test_the_installed_peers_are_the_pinned_versions() -> None:
             peer.package)
         assert installed.replace("-", ".post") == peer.version or installed == peer.version, (
             peer.name, installed)
+
+
+TOY = """\
+name: toy
+resolution: 16
+layers:
+  - {kind: conv, out: 8, kernel: 3, padding: 1, bias: true}
+  - {kind: groupnorm, groups: 2}
+  - {kind: act, fn: tanh}
+  - {kind: pw, out: 8, bias: true}
+  - {kind: act, fn: elu}
+  - {kind: act, fn: leaky_relu}
+  - {kind: act, fn: gelu}
+  - {kind: act, fn: silu}
+  - {kind: global_pool}
+  - {kind: flatten}
+  - {kind: fc, out: 10}
+"""
+
+
+@pytest.mark.reference
+@pytest.mark.peers
+@pytest.mark.parametrize("peer", list(PEERS))
+def test_group_norm_and_the_activations_no_zoo_reference_has(peer: str) -> None:
+    """The rules no zoo reference exercises (GroupNorm; Tanh, ELU, LeakyReLU, nn.GELU, nn.SiLU
+    modules), held to the real peer on a toy torch model written beside its spec."""
+    _skip_without_peers()
+    from torch import nn
+
+    from complexity.language.specfile import load_spec
+
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.Tanh(),
+                          nn.Conv2d(8, 8, 1), nn.ELU(), nn.LeakyReLU(), nn.GELU(), nn.SiLU(),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10))
+    got = predict(walk(load_spec(TOY), closed=False), peer, style={})
+    assert (got.params, got.ops) == real("toy", peer, 16, model)
