@@ -1288,15 +1288,18 @@ def memory_figure() -> None:
 
 @snippet("peers-zoo.md")
 def _peers_zoo() -> str:
+    import subprocess
+    import sys
+
+    from complexity.analysis.peers import PEERS
     from complexity.language.zoo import zoo_names
 
-    try:
-        from complexity.reference import torch_builders
-
-        checked = set(torch_builders())
-    except ImportError:  # without torch: no mark (CI builds the docs with the reference extra)
-        checked = set()
-    from complexity.analysis.peers import PEERS
+    # The names with a torch reference, asked of a child process: importing torch here would
+    # weigh on every later step (and on the test process that runs this generator).
+    names = subprocess.run([sys.executable, "-c", "from complexity.reference import "
+                            "torch_builders; print(*torch_builders(), sep=chr(10))"],
+                           capture_output=True, text=True, check=False)
+    checked = set(names.stdout.split()) if names.returncode == 0 else set()
 
     rows = []
     for name in zoo_names():
