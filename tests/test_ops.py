@@ -58,6 +58,56 @@ def test_each_op_costs_what_the_table_says(tmp_path: Path) -> None:
     assert rows[13] == {"act": 3 * 10 - 1}  # 10 exps, 9 adds, 10 divides
 
 
+def test_norms_scale_linear_and_the_new_activations(tmp_path: Path) -> None:
+    rows = ops_of(tmp_path, """\
+  - {kind: conv, out: 4, kernel: 3, padding: 1}
+  - {kind: layernorm}
+  - {kind: layernorm, layout: channels_last, affine: false}
+  - {kind: groupnorm, groups: 2}
+  - {kind: groupnorm, groups: 2, affine: false}
+  - {kind: normalization}
+  - {kind: act, fn: silu}
+  - {kind: act, fn: gelu}
+  - {kind: act, fn: tanh}
+  - {kind: act, fn: leaky_relu}
+  - {kind: act, fn: elu}
+  - {kind: scale}
+  - {kind: scale, bias: true}
+  - {kind: stochastic_depth, p: 0.1}
+  - {kind: linear, out: 6}
+  - {kind: linear, out: 4, bias: false}
+""")
+    e, positions = 4 * 8 * 8, 8 * 8  # the 4×8×8 map
+    # Per vector of n values: mean n, centre n, variance 2n, 1/sqrt(var + eps) 3, normalise n:
+    # 5n + 3; gamma·x + beta 2n more. Layer norm: n = C = 4 at each of the 64 positions.
+    assert rows[1] == {"bn": (7 * 4 + 3) * positions}
+    assert rows[2] == {"bn": (5 * 4 + 3) * positions}
+    # Group norm: 2 groups of n = 2 channels × 64 positions.
+    assert rows[3] == {"bn": 2 * (7 * 2 * 64 + 3)}
+    assert rows[4] == {"bn": 2 * (5 * 2 * 64 + 3)}
+    # Keras Normalization: subtract + divide per element, sqrt + max per channel.
+    assert rows[5] == {"bn": 2 * e + 2 * 4}
+    # silu = x·sigmoid(x) 4, gelu 0.5·x·(1 + erf(x/√2)) 5, tanh 1, leaky relu 2, elu 4.
+    assert [r["act"] for r in rows[6:11]] == [4 * e, 5 * e, e, 2 * e, 4 * e]
+    assert rows[11] == {"scale": e}
+    assert rows[12] == {"bias": e, "scale": e}
+    assert rows[13] == {}  # stochastic depth: the identity at inference
+    assert rows[14] == {"bias": 6 * positions}  # its 4·6·64 multiply-adds are MAdds
+    assert rows[15] == {}
+
+
+def test_se_activation_is_the_blocks(tmp_path: Path) -> None:
+    # MBConv t = 1 on 16 channels: SE to floor(0.25·16) = 4 with swish (4 ops) between its
+    # layers and a sigmoid gate (3 ops) on the 16 channels.
+    rows = ops_of(tmp_path, """\
+  - {kind: conv, out: 16, kernel: 1}
+  - {kind: mbconv, out: 16, expand: 1}
+""")
+    se = next(r for r in rows if r.get("scale"))
+    assert se["act"] == 4 * 4 + 3 * 16
+    assert se["bias"] == 4 + 16 and se["pool"] == se["scale"] == 16 * 8 * 8
+
+
 def test_residual_add_se_concat_and_shuffle(tmp_path: Path) -> None:
     rows = ops_of(tmp_path, """\
   - {kind: conv, out: 16, kernel: 1}
@@ -113,6 +163,6 @@ def test_json_ops_formulas_evaluate_to_the_counts_and_sum_to_the_totals() -> Non
 def test_ops_table_in_text_and_csv() -> None:
     result = runner.invoke(app, ["mobilenet_v2", "--ops", "--format", "csv"])
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert "batch norm" in result.stdout and "13356224" in result.stdout
+    assert "normalisation" in result.stdout and "13356224" in result.stdout
     plain = runner.invoke(app, ["mobilenet_v2", "--ops", "--summary"])
     assert plain.exit_code == 0 and "every op" in plain.stdout

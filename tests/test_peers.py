@@ -16,9 +16,11 @@ from complexity.language.zoo import resolve, zoo_names
 
 runner = CliRunner()
 
-FEW = ("mobilenet_v2", "mobilenet_v3_small", "shufflenet_v1", "squeezenet1_1")
+FEW = ("mobilenet_v2", "mobilenet_v3_small", "shufflenet_v1", "squeezenet1_1", "convnext_tiny",
+       "efficientnet_b0")
 """The default run's networks: SE and h-swish, torch.relu after a concat, biases and ceil-mode
-pools, and the issue's MobileNetV2."""
+pools, the issue's MobileNetV2; layer norm, GELU, layer scale and per-pixel linear layers
+(ConvNeXt-T); swish inside SE, a functional pool and gate (EfficientNet-B0)."""
 
 
 def as_json(name: str, peer: str, *options: str) -> dict[str, Any]:
@@ -48,6 +50,26 @@ def with_reference() -> list[str]:
     except ImportError:
         return []
     return sorted(set(zoo_names()) & set(torch_builders()))
+
+
+def one_per_family() -> list[str]:
+    """The default slow grid: in each zoo file, the name with a torch reference that sorts first
+    by (length, name) — the family's smallest, resnet18 before resnet101 — and RegNetY-400MF,
+    whose reference differs from RegNetX's (SE)."""
+    from complexity.language.zoo import zoo_index
+
+    index, first, refs = zoo_index(), dict[object, str](), set(with_reference())
+    for name in sorted(zoo_names(), key=lambda n: (len(n), n)):
+        if name in refs:
+            first.setdefault(index[name][0], name)
+    return sorted({*first.values(), "regnet_y_400mf"} & refs)
+
+
+def grid() -> list[Any]:
+    """Every zoo name with a torch reference; beyond one per family, marked ``fullgrid``."""
+    chosen = set(one_per_family())
+    return [name if name in chosen else pytest.param(name, marks=pytest.mark.fullgrid)
+            for name in with_reference()]
 
 
 def _skip_without_peers() -> None:
@@ -82,11 +104,12 @@ def _other_resolution(name: str) -> int:
 @pytest.mark.slow
 @pytest.mark.reference
 @pytest.mark.peers
-@pytest.mark.parametrize("name", with_reference())
+@pytest.mark.parametrize("name", grid())
 def test_every_zoo_network_every_peer_two_resolutions(name: str) -> None:
-    """The whole grid, through ``predict`` (what ``--as`` prints; the CLI path is held above):
-    one model per network, each peer cleaning up after itself. Measured alone: about 60 s for
-    the zoo."""
+    """The grid, through ``predict`` (what ``--as`` prints; the CLI path is held above): one
+    model per network, each peer cleaning up after itself. By default one network per zoo file
+    (family); ``-m fullgrid`` adds the other members (about 4 minutes for all 46 on the shared
+    machine)."""
     _skip_without_peers()
     model = reference(name)
     spec = resolve(name)
@@ -133,7 +156,7 @@ def test_peers_command_shows_every_counter_and_the_terms() -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     for text in ("320,300,008", "300,774,272", "601,548,544", "300M", "0.7.5",
                  "0.1.5.post20221221", "0.1.1.post2209072238", "1.8.0",
-                 "MAdds + 1,000 bias adds + 13,356,224 batch norm + 6,105,792 activations + "
+                 "MAdds + 1,000 bias adds + 13,356,224 normalisation + 6,105,792 activations + "
                  "62,720 pooling"):
         assert text in result.stdout, text
 
@@ -157,6 +180,20 @@ def test_unknown_peer_is_a_user_error() -> None:
     result = runner.invoke(app, ["mobilenet_v1", "--as", "keras"])
     assert result.exit_code == 2
     assert "unknown peer 'keras'" in result.stderr and "ptflops" in result.stderr
+
+
+def test_a_row_without_a_lowering_is_a_user_error() -> None:
+    result = runner.invoke(app, ["efficientnet_b0_keras", "--as", "fvcore"])
+    assert result.exit_code == 2
+    assert "--as fvcore: no prediction yet for layer" in result.stderr
+    assert "normalization" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_peers_command_on_convnext_names_each_counter() -> None:
+    result = runner.invoke(app, ["peers", "convnext_tiny", "--format", "json"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert [p["peer"] for p in data["peers"]] == list(PEERS)
 
 
 @pytest.mark.parametrize("name", zoo_names())
@@ -190,3 +227,39 @@ def test_the_installed_peers_are_the_pinned_versions() -> None:
             peer.package)
         assert installed.replace("-", ".post") == peer.version or installed == peer.version, (
             peer.name, installed)
+
+
+TOY = """\
+name: toy
+resolution: 16
+layers:
+  - {kind: conv, out: 8, kernel: 3, padding: 1, bias: true}
+  - {kind: groupnorm, groups: 2}
+  - {kind: act, fn: tanh}
+  - {kind: pw, out: 8, bias: true}
+  - {kind: act, fn: elu}
+  - {kind: act, fn: leaky_relu}
+  - {kind: act, fn: gelu}
+  - {kind: act, fn: silu}
+  - {kind: global_pool}
+  - {kind: flatten}
+  - {kind: fc, out: 10}
+"""
+
+
+@pytest.mark.reference
+@pytest.mark.peers
+@pytest.mark.parametrize("peer", list(PEERS))
+def test_group_norm_and_the_activations_no_zoo_reference_has(peer: str) -> None:
+    """The rules no zoo reference exercises (GroupNorm; Tanh, ELU, LeakyReLU, nn.GELU, nn.SiLU
+    modules), held to the real peer on a toy torch model written beside its spec."""
+    _skip_without_peers()
+    from torch import nn
+
+    from complexity.language.specfile import load_spec
+
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.Tanh(),
+                          nn.Conv2d(8, 8, 1), nn.ELU(), nn.LeakyReLU(), nn.GELU(), nn.SiLU(),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10))
+    got = predict(walk(load_spec(TOY), closed=False), peer, style={})
+    assert (got.params, got.ops) == real("toy", peer, 16, model)

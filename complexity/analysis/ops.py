@@ -21,11 +21,11 @@ from complexity.language import layers as L
 from complexity.language.shapes import Shape, pair
 
 KINDS = ("bias", "bn", "act", "pool", "add", "scale")
-"""The op columns, in the order printed: bias adds, batch norm, activations, pooling, residual
-adds, SE's channel scaling."""
+"""The op columns, in the order printed: bias adds, normalisation (batch, layer and group norm,
+input normalisation), activations, pooling, residual adds, channel scaling (SE, layer scale)."""
 
-LABELS = {"bias": "bias adds", "bn": "batch norm", "act": "activations", "pool": "pooling",
-          "add": "residual adds", "scale": "SE scaling"}
+LABELS = {"bias": "bias adds", "bn": "normalisation", "act": "activations", "pool": "pooling",
+          "add": "residual adds", "scale": "scaling"}
 """Each column's name for people."""
 
 
@@ -51,13 +51,33 @@ COSTS: tuple[OpCost, ...] = (
            "y = a·x + b with a = γ/√(σ²+ε), b = β − a·μ precomputed once: 1 multiply + 1 add "
            "(Ioffe & Szegedy 2015, §3.1). Folded into the conv before it, it costs 0 here and "
            "becomes that conv's bias add"),
+    OpCost("layer norm", "(5·C + 3)·D_F², (7·C + 3)·D_F² with γ and β", "bn",
+           "per position, over its C values (Ba et al. 2016, eq. 4): mean C − 1 adds + 1 divide, "
+           "centre C subtracts, variance C multiplies + C − 1 adds + 1 divide, 1/√(σ² + ε) 1 "
+           "add + 1 square root + 1 divide, normalise C multiplies; γ·x̂ + β 2·C more. "
+           "Statistics are computed at inference (nothing to fold, unlike batch norm); "
+           "channels_first and channels_last cost the same"),
+    OpCost("group norm", "5·C·D_F² + 3·g, 7·C·D_F² + 3·g with γ and β", "bn",
+           "layer norm's count over each of the g groups of C/g channels × D_F² positions "
+           "(Wu & He 2018, eq. 1–3): 5 per element + 3 per group, γ·x̂ + β 2 per element"),
+    OpCost("input normalisation (Keras)", "2·C·D_F² + 2·C", "bn",
+           "(x − mean)/max(√variance, ε): 1 subtract + 1 divide per element, 1 square root + "
+           "1 compare per channel (keras.layers.Normalization.call)"),
     OpCost("relu", "1 per element", "act", "max(x, 0): 1 compare"),
     OpCost("relu6", "2 per element", "act", "min(max(x, 0), 6): 2 compares"),
     OpCost("hsigmoid", "4 per element", "act",
            "relu6(x + 3)/6: 1 add, 2 compares, 1 multiply (Howard et al. 2019, eq. 2)"),
     OpCost("hswish", "5 per element", "act", "x·hsigmoid(x): hsigmoid + 1 multiply"),
     OpCost("sigmoid", "3 per element", "act", "1/(1 + e^(−x)): 1 exp, 1 add, 1 divide"),
-    OpCost("swish", "4 per element", "act", "x·sigmoid(x): sigmoid + 1 multiply"),
+    OpCost("swish (silu)", "4 per element", "act", "x·sigmoid(x): sigmoid + 1 multiply"),
+    OpCost("gelu", "5 per element", "act",
+           "x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016; torch's default exact "
+           "form): 1 multiply, 1 erf, 1 add, 2 multiplies; erf counted as one op like exp"),
+    OpCost("tanh", "1 per element", "act", "one library function, counted as one op like exp"),
+    OpCost("leaky relu", "2 per element", "act", "x < 0 ? a·x : x: 1 compare + 1 multiply"),
+    OpCost("elu", "4 per element", "act",
+           "x > 0 ? x : α·(e^x − 1) (Clevert et al. 2016): 1 compare, 1 exp, 1 subtract, "
+           "1 multiply"),
     OpCost("softmax", "3·C − 1 per vector of C", "act",
            "C exps, C − 1 adds, C divides (thop's calculate_softmax counts the same)"),
     OpCost("linear (identity)", "0", "act", "nothing to compute"),
@@ -71,16 +91,22 @@ COSTS: tuple[OpCost, ...] = (
     OpCost("adaptive pool", "the sum of its windows (avg), minus 1 per window (max)", "pool",
            "torch's windows: [⌊i·H_in/H_out⌋, ⌈(i+1)·H_in/H_out⌉); they may overlap"),
     OpCost("residual add", "1 per element (C·D_F²)", "add", "one add per element"),
-    OpCost("SE", "pool C·D_F², relu C_r, gate C·(gate), bias C_r + C, scaling C·D_F²",
+    OpCost("SE", "pool C·D_F², act C_r·(act), gate C·(gate), bias C_r + C, scaling C·D_F²",
            "pool, act, bias, scale",
-           "its global pool, its ReLU and gate, its two layers' biases, and the multiply "
-           "that scales each channel (Hu et al. 2018, Fig. 2)"),
-    OpCost("concat, channel shuffle, flatten, dropout (inference)", "0", "—",
-           "memory moves, no arithmetic"),
+           "its global pool, its activation (ReLU; swish in EfficientNet) and gate, its two "
+           "layers' biases, and the multiply that scales each channel (Hu et al. 2018, Fig. 2)"),
+    OpCost("layer scale / channel scale", "C·D_F² (+ C·D_F² bias adds with a bias)",
+           "scale, bias",
+           "γ·x: 1 multiply per element (Touvron et al. 2021, CaiT eq. 4; ConvNeXt's γ); a "
+           "per-channel bias adds 1 per element in the bias column"),
+    OpCost("per-pixel linear", "N·D_F² bias adds", "bias",
+           "its M·N·D_F² multiply-adds are MAdds; the bias adds one per output element"),
+    OpCost("concat, channel shuffle, flatten, dropout, stochastic depth (inference)", "0", "—",
+           "memory moves or the identity at inference, no arithmetic"),
 )
 
 ACTIVATION_COST = {"relu": 1, "relu6": 2, "hsigmoid": 4, "hswish": 5, "sigmoid": 3, "swish": 4,
-                   "linear": 0}
+                   "silu": 4, "gelu": 5, "tanh": 1, "leaky_relu": 2, "elu": 4, "linear": 0}
 """Ops per element of each elementwise activation (softmax is per vector: 3·C − 1)."""
 
 
@@ -149,12 +175,27 @@ def formulas(row: Row) -> tuple[dict[str, Expr], dict[str, int]]:
         if row.kind == "add":
             return {"add": product(S.C, f)}, {**fv, "C": int(y.c)}
         return {}, {}  # concat: a memory move
-    if isinstance(layer, L.Conv | L.Pointwise | L.Depthwise):
+    if isinstance(layer, L.Conv | L.Pointwise | L.Depthwise | L.Linear):
         return ({"bias": product(S.N, f)} if layer.bias else {}), {**fv, "N": int(y.c)}
     if isinstance(layer, L.FullyConnected):
         return ({"bias": S.N} if layer.bias else {}), {"N": int(y.c)}
     if isinstance(layer, L.BatchNorm):
         return {"bn": product(Num(2), S.C, f)}, {**fv, "C": int(y.c)}
+    if isinstance(layer, L.LayerNorm):
+        per = 7 if layer.affine else 5
+        return {"bn": product(total(product(Num(per), S.C), Num(3)), f)}, {**fv, "C": int(y.c)}
+    if isinstance(layer, L.GroupNorm):
+        per = 7 if layer.affine else 5
+        return ({"bn": total(product(Num(per), S.C, f), product(Num(3), S.g))},
+                {**fv, "C": int(y.c), "g": layer.groups})
+    if isinstance(layer, L.InputNormalization):
+        return ({"bn": total(product(Num(2), S.C, f), product(Num(2), S.C))},
+                {**fv, "C": int(y.c)})
+    if isinstance(layer, L.ChannelScale):
+        terms = {"scale": product(S.C, f)} if layer.scale else {}
+        if layer.bias:
+            terms = {"bias": product(S.C, f), **terms}
+        return terms, {**fv, "C": int(y.c)}
     if isinstance(layer, L.Activation):
         if layer.fn == "linear":
             return {}, {}
@@ -182,15 +223,17 @@ def formulas(row: Row) -> tuple[dict[str, Expr], dict[str, int]]:
     if isinstance(layer, L.SqueezeExcite):
         values = {**fv, "C": int(x.c), "C_r": int(row.values["C_r"])}
         gate = ACTIVATION_COST[layer.gate]
+        inner = (total(product(Num(3), S.C_r), Num(-1)) if layer.act == "softmax"
+                 else product(Num(ACTIVATION_COST[layer.act]), S.C_r))
         terms = {
             "pool": product(S.C, f),
-            "act": total(S.C_r, product(Num(gate), S.C)),
+            "act": total(inner, product(Num(gate), S.C)),
             "scale": product(S.C, f),
         }
         if layer.bias:
             terms = {"bias": total(S.C_r, S.C), **terms}
         return terms, values
-    return {}, {}  # flatten, dropout, shuffle: no arithmetic
+    return {}, {}  # flatten, dropout, shuffle, stochastic depth: no arithmetic
 
 
 def row_ops(row: Row) -> RowOps:

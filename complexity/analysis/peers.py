@@ -51,8 +51,8 @@ CAUSES = ("bias", "bn", "act", "pool", "add", "scale", "unit", "madds")
 """The terms of the difference from MAdds, in the order printed (``madds``: conv/fc
 multiply-adds the peer counts differently from mbcalc, 0 for every peer today)."""
 
-CAUSE_LABELS = {"bias": "bias adds", "bn": "batch norm", "act": "activations",
-                "pool": "pooling", "add": "residual adds", "scale": "SE scaling",
+CAUSE_LABELS = {"bias": "bias adds", "bn": "normalisation", "act": "activations",
+                "pool": "pooling", "add": "residual adds", "scale": "scaling",
                 "unit": "unit ×2 (FLOPs)", "madds": "conv/fc MAdds"}
 
 REFERENCE_STYLE: dict[str, dict[str, str]] = {
@@ -67,6 +67,18 @@ REFERENCE_STYLE: dict[str, dict[str, str]] = {
     # These torch references return logits: the spec's final softmax has no torch module.
     "mobilenet_v1": {"softmax": "absent"},
     "xception": {"softmax": "absent"},
+    # complexity/reference/modern.py: its SqueezeExcite pools with x.mean((2, 3)) and gates with
+    # torch.sigmoid, then scales with the * operator (torchvision's uses modules for both).
+    **{f"efficientnet_b{phi}": {"se_pool": "mean", "se_gate": "torch.sigmoid"}
+       for phi in range(8)},
+    # The same SqueezeExcite; each block ends in torch.relu(body + shortcut).
+    "regnet_y_400mf": {"se_pool": "mean", "se_gate": "torch.sigmoid",
+                       "act_after_merge": "torch.relu"},
+    "regnet_x_400mf": {"act_after_merge": "torch.relu"},
+    # Its block calls nn.functional.gelu (torchvision's uses nn.GELU) and its layer scale is a
+    # module of its own, gamma * x (torchvision's is a parameter of the block); its LayerNorms
+    # are nn.LayerNorm (torchvision's LayerNorm2d, a subclass, escapes ptflops' exact-type hooks).
+    "convnext_tiny": {"gelu": "functional"},
 }
 """Where a zoo network's torch reference writes an op otherwise than ``lower``'s default
 (a module for every layer): by network name, row kind → how."""
@@ -84,6 +96,8 @@ class Call:
     madds: int = 0
     bias: bool = False
     affine: bool = True
+    params: int = 0
+    """Parameters of the module a peer may fail to see (thop counts hooked modules' only)."""
 
     @property
     def in_numel(self) -> int:
@@ -98,7 +112,13 @@ class Call:
 
 ACTIVATION_MODULES = {"relu": "ReLU", "relu6": "ReLU6", "hswish": "Hardswish",
                       "hsigmoid": "Hardsigmoid", "sigmoid": "Sigmoid", "swish": "SiLU",
-                      "softmax": "Softmax"}
+                      "silu": "SiLU", "gelu": "GELU", "tanh": "Tanh", "leaky_relu": "LeakyReLU",
+                      "elu": "ELU", "softmax": "Softmax"}
+
+
+class Unpredictable(LookupError):
+    """A row no lowering is written for yet (its kind)."""
+
 
 
 def _shape(shape: Shape) -> tuple[int, int, int]:
@@ -114,6 +134,19 @@ def lower(row: Row, style: dict[str, str] | None = None, after: str = "") -> lis
         return [Call("+", x, y)] if row.kind == "add" else [Call("cat", x, y)]
     if isinstance(layer, L.Conv | L.Pointwise | L.Depthwise):
         return [Call("Conv2d", x, y, row.madds, layer.bias)]
+    if isinstance(layer, L.Linear):  # nn.Linear on the channels-last map: per pixel
+        return [Call("Linear", x, y, row.madds, layer.bias)]
+    if isinstance(layer, L.LayerNorm | L.GroupNorm):
+        name = "LayerNorm" if isinstance(layer, L.LayerNorm) else "GroupNorm"
+        return [Call(name, x, y, affine=layer.affine, params=2 * x[0] * int(layer.affine))]
+    if isinstance(layer, L.ChannelScale):  # a module of its own: gamma * x (+ beta)
+        return ([Call("ChannelScale", x, y, params=x[0] * (int(layer.scale) + int(layer.bias)))]
+                + ([Call("*", x, y)] if layer.scale else []) + ([Call("+", x, y)] if layer.bias
+                                                                else []))
+    if isinstance(layer, L.StochasticDepth):
+        return []  # the identity at inference
+    if isinstance(layer, L.InputNormalization):
+        raise Unpredictable("normalization (Keras input normalisation has no torch module)")
     if isinstance(layer, L.FullyConnected):
         return [Call("Linear", x, y, row.madds, layer.bias)]
     if isinstance(layer, L.BatchNorm):
@@ -123,6 +156,10 @@ def lower(row: Row, style: dict[str, str] | None = None, after: str = "") -> lis
             return []
         if after in ("add", "concat") and style.get("act_after_merge") == "torch.relu":
             return [Call("torch.relu", x, y)]
+        if style.get(layer.fn) == "functional":
+            return [Call(f"F.{layer.fn}", x, y)]
+        if layer.fn not in ACTIVATION_MODULES:
+            raise Unpredictable(f"act {layer.fn}")
         return [Call(ACTIVATION_MODULES[layer.fn], x, y)]
     if isinstance(layer, L.Pool):
         return [Call("MaxPool2d" if layer.kind == "maxpool" else "AvgPool2d", x, y)]
@@ -135,15 +172,21 @@ def lower(row: Row, style: dict[str, str] | None = None, after: str = "") -> lis
         c, h, w = x
         squeezed = int(row.values["C_r"])
         pooled, mid = (c, 1, 1), (squeezed, 1, 1)
+        if layer.act not in ACTIVATION_MODULES:
+            raise Unpredictable(f"se with act {layer.act}")
+        pool = "mean" if style.get("se_pool") == "mean" else "AdaptiveAvgPool2d"
+        gate = style.get("se_gate") or ACTIVATION_MODULES[layer.gate]
         return [
-            Call("AdaptiveAvgPool2d", x, pooled),
+            Call(pool, x, pooled),
             Call("Conv2d", pooled, mid, c * squeezed, layer.bias),
-            Call("ReLU", mid, mid),
+            Call(ACTIVATION_MODULES[layer.act], mid, mid),
             Call("Conv2d", mid, pooled, squeezed * c, layer.bias),
-            Call(ACTIVATION_MODULES[layer.gate], pooled, pooled),
+            Call(gate, pooled, pooled),
             Call("*", x, y),
         ]
-    return []  # flatten, dropout, channel shuffle: views and copies
+    if isinstance(layer, L.Flatten | L.Dropout | L.Shuffle):
+        return []  # views and copies
+    raise Unpredictable(layer.kind)
 
 
 Counts = dict[str, int]
@@ -160,20 +203,26 @@ def _ptflops(call: Call) -> Counts:
     forward hooks (MODULES_MAPPING) plus, by default (count_functional=True), patched
     torch.nn.functional calls (patch_functional) and torch.add/mul/mm … (patch_tensor_ops).
     A module whose forward calls a patched functional is counted twice: nn.ReLU (hook
-    relu_flops_counter_hook + F.relu), every pooling module (pool_flops_counter_hook + F.*pool*).
-    nn.ReLU6 calls F.hardtanh, not patched: once. Hardswish, Hardsigmoid, Sigmoid have no hook
-    and call unpatched functionals: 0. The ``+`` and ``*`` operators are not torch.add/mul: 0."""
+    relu_flops_counter_hook + F.relu), nn.GELU and nn.ELU likewise (F.gelu, F.elu patched),
+    every pooling module (pool_flops_counter_hook + F.*pool*). nn.ReLU6 calls F.hardtanh and
+    nn.LeakyReLU F.leaky_relu, not patched: once; nn.SiLU has no hook, F.silu is patched: once.
+    Hardswish, Hardsigmoid, Sigmoid, Tanh have no hook and call unpatched functionals: 0.
+    LayerNorm and GroupNorm share bn_flops_counter_hook (numel, ×2 when ``module.affine``, an
+    attribute GroupNorm has and LayerNorm does not). The ``+`` and ``*`` operators are not
+    torch.add/mul: 0. nn.Linear's hook counts (in·out + out)·positions: MAdds + bias adds."""
     op = call.op
     if op == "Conv2d":  # conv_flops_counter_hook: bias adds once per output element
         return {"madds": call.madds, "bias": _bias_adds(call)}
     if op == "Linear":  # linear_flops_counter_hook
         return {"madds": call.madds, "bias": _bias_adds(call)}
-    if op == "BatchNorm2d":  # bn_flops_counter_hook: numel, ×2 when affine
+    if op in ("BatchNorm2d", "GroupNorm"):  # bn_flops_counter_hook: numel, ×2 when affine
         return {"bn": call.in_numel * (2 if call.affine else 1)}
-    if op == "ReLU":
+    if op == "LayerNorm":  # the same hook reads module.affine, which LayerNorm lacks: ×1
+        return {"bn": call.in_numel}
+    if op in ("ReLU", "GELU", "ELU"):  # relu_flops_counter_hook + patched F.relu/gelu/elu
         return {"act": 2 * call.out_numel}
-    if op in ("ReLU6", "SiLU", "Softmax"):  # hook only, or patched functional only
-        return {"act": call.out_numel}
+    if op in ("ReLU6", "LeakyReLU", "SiLU", "Softmax", "F.gelu", "F.silu", "F.relu"):
+        return {"act": call.out_numel}  # the hook only, or the patched functional only
     if op in ("MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"):
         return {"pool": 2 * call.in_numel}  # pool_flops_counter_hook + the patched F call
     if op.startswith("F.") and "pool" in op:  # _numel_functional_flops_hook
@@ -194,14 +243,18 @@ def _fvcore(call: Call) -> Counts:
     """fvcore 0.1.5.post20221221 (fvcore/nn/flop_count.py _DEFAULT_SUPPORTED_OPS,
     jit_handles.py): aten::_convolution (conv_flop_count: no bias), aten::linear
     (linear_flop_jit: no bias), aten::batch_norm (batchnorm_flop_jit, eval: numel ×2 if affine),
-    aten::adaptive_avg_pool2d (elementwise_flop_counter(1, 0): input numel). Everything else —
-    relu and the other activations, max_pool2d, avg_pool2d, add, mul — is skipped (relu in
-    _IGNORED_OPS, the rest with an "unsupported operator" warning)."""
+    aten::adaptive_avg_pool2d (elementwise_flop_counter(1, 0): input numel), aten::layer_norm
+    and aten::group_norm (norm_flop_counter(2): numel × 5 with a weight, × 4 without).
+    Everything else — relu and the other activations (silu, gelu, tanh …), max_pool2d,
+    avg_pool2d, mean, add, mul — is skipped (relu in _IGNORED_OPS, the rest with an
+    "unsupported operator" warning)."""
     op = call.op
     if op in ("Conv2d", "Linear"):
         return {"madds": call.madds}
     if op == "BatchNorm2d":
         return {"bn": call.in_numel * (2 if call.affine else 1)}
+    if op in ("LayerNorm", "GroupNorm"):  # norm_flop_counter(2): numel × 5 (affine) or × 4
+        return {"bn": call.in_numel * (5 if call.affine else 4)}
     if op in ("AdaptiveAvgPool2d", "F.adaptive_avg_pool2d"):
         return {"pool": call.in_numel}
     return {}
@@ -213,13 +266,18 @@ def _thop(call: Call) -> Counts:
     count_normalization counts 2·numel (calculate_norm) and doubles it when affine: 4 per
     element; ReLU, ReLU6, max pools: zero_ops; AvgPool2d: output numel (count_avgpool);
     AdaptiveAvgPool2d: (H_in/H_out·W_in/W_out + 1)·output numel, in float64
-    (count_adap_avgpool); Softmax: (3·C − 1) per vector; Hardswish, Hardsigmoid, Sigmoid, SiLU
-    and functional calls have no hook: 0."""
+    (count_adap_avgpool); Softmax: (3·C − 1) per vector; LeakyReLU: count_relu, 0; Hardswish,
+    Hardsigmoid, Sigmoid, SiLU, GELU, Tanh, ELU and functional calls have no hook: 0. LayerNorm
+    is count_normalization too (elementwise_affine doubles it); GroupNorm has no hook. Params
+    are summed over hooked modules only (count_parameters): a GroupNorm's γ and β and a layer
+    scale (a module or parameter without a rule) are left out of thop's params."""
     op = call.op
     if op in ("Conv2d", "Linear"):
         return {"madds": call.madds}
-    if op == "BatchNorm2d":
+    if op in ("BatchNorm2d", "LayerNorm"):
         return {"bn": call.in_numel * (4 if call.affine else 2)}
+    if op in ("GroupNorm", "ChannelScale"):  # no hook: no ops, and its parameters unseen
+        return {"-params": call.params}
     if op == "AvgPool2d":
         return {"pool": call.out_numel}
     if op == "AdaptiveAvgPool2d":
@@ -235,13 +293,17 @@ def _thop(call: Call) -> Counts:
 def _torchinfo(call: Call) -> Counts:
     """torchinfo 1.8.0 (torchinfo/layer_info.py LayerInfo.calculate_macs), leaf modules with
     parameters only: a class named *Conv*: every weight and bias parameter × output H·W (so the
-    bias adds); any other (Linear, BatchNorm2d): its parameters × batch (γ and β: 2·C)."""
+    bias adds); any other (Linear, BatchNorm2d, LayerNorm, GroupNorm): its parameters × batch
+    (γ and β: 2·C), so a linear layer applied per pixel counts its M·N + N once."""
     op = call.op
-    if op in ("Conv2d", "Linear"):
+    if op == "Conv2d":
         return {"madds": call.madds, "bias": _bias_adds(call)}
-    if op == "BatchNorm2d" and call.affine:
+    if op == "Linear":  # its parameters once, not per position: a per-pixel linear's M·N + N
+        c, h, w = call.out
+        return {"madds": call.madds // (h * w), "bias": c if call.bias else 0}
+    if op in ("BatchNorm2d", "LayerNorm", "GroupNorm") and call.affine:
         return {"bn": 2 * call.out[0]}
-    return {}
+    return {}  # a layer scale's parameter is named gamma, not weight or bias: 0
 
 
 def _flopcounter(call: Call) -> Counts:
@@ -287,6 +349,12 @@ def torch_params(report: Report) -> int:
                                                      "W_out": 1}))
             if isinstance(layer, L.BatchNorm):
                 total += (int(layer.scale) + int(layer.center)) * int(row.output.c)
+            if isinstance(layer, L.LayerNorm | L.GroupNorm) and layer.affine:
+                total += 2 * int(row.output.c)
+            if isinstance(layer, L.ChannelScale):
+                total += int(layer.scale) * int(row.output.c)  # its bias: formulas' term
+        elif isinstance(layer, L.InputNormalization):
+            continue  # Keras's mean and variance weights: torch normalises outside the model
         elif isinstance(layer, L.BatchNorm) and report.convention == "keras":
             total += row.params - 2 * int(row.output.c)  # Keras's moving mean and variance
         else:
@@ -312,18 +380,25 @@ def predict(report: Report, peer: str, style: dict[str, str] | None = None) -> P
     style = style_of(report) if style is None else style
     rows: list[dict[str, int]] = []
     after = ""
+    unseen = 0
     for row in report.rows:
         counts: dict[str, int] = {}
-        calls, after = lower(row, style, after), row.kind
+        try:
+            calls = lower(row, style, after)
+        except Unpredictable as e:
+            raise MbcalcError(f"--as {peer}: no prediction yet for layer {row.name!r} kind "
+                              f"{e.args[0]} (in {report.model})") from None
+        after = row.kind
         for call in calls:
             for cause, n in rule(call).items():
                 counts[cause] = counts.get(cause, 0) + n
+        unseen += counts.pop("-params", 0)
         rows.append({k: v for k, v in counts.items() if v})
     seen = sum(r.get("madds", 0) for r in rows)
     terms = {c: sum(r.get(c, 0) for r in rows) for c in CAUSES if c != "madds"}
     terms["madds"] = seen - report.madds
     ops = report.madds + sum(terms.values())
-    return Prediction(PEERS[peer], torch_params(report), ops, report.madds, terms, rows)
+    return Prediction(PEERS[peer], torch_params(report) - unseen, ops, report.madds, terms, rows)
 
 
 WHY: dict[str, dict[str, str]] = {

@@ -56,7 +56,7 @@ def count(
     ops: Annotated[bool, typer.Option(
         "--ops", metavar="",
         help="Also count every other op per layer: bias adds, batch norm, activations, "
-        "pooling, residual adds, SE scaling (docs/why-counters-disagree.md).")] = False,
+        "pooling, residual adds, scaling (docs/why-counters-disagree.md).")] = False,
     as_peer: Annotated[str | None, typer.Option(
         "--as", metavar="PEER", help="Also print what PEER prints for this network's torch "
         "model, and why it differs from the MAdds: ptflops, ptflops-aten, fvcore, thop, "

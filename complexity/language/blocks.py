@@ -69,6 +69,8 @@ class SEOptions(BaseModel):
     """Round C_r to a multiple of this (make-divisible)."""
     bias: StrictBool | None = None
     gate: Literal["sigmoid", "hsigmoid"] | None = None
+    act: ActivationName | None = None
+    """The activation between its two layers."""
 
     @model_validator(mode="after")
     def _one_width(self) -> SEOptions:
@@ -79,6 +81,11 @@ class SEOptions(BaseModel):
 
 
 SE = StrictBool | SEOptions
+
+
+def _inner(act: str) -> str:
+    """The activation a block's SE uses between its layers: the block's own (EfficientNet)."""
+    return "linear" if act == "none" else act
 
 
 def se_layer(se: SE, default: dict[str, Any]) -> Layers:
@@ -363,7 +370,7 @@ class MBConv(_Block):
         if t != 1:
             body += conv_bn(None, 1, act=self.act, name="expand", expansion=t)
         body += dw_bn(self.kernel, self.stride, self.act, "dw")
-        body += se_layer(self.se, {"ratio": 0.25, "of": "block"})
+        body += se_layer(self.se, {"ratio": 0.25, "of": "block", "act": _inner(self.act)})
         body += conv_bn(self.out, 1, act="none", name="project")
         return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
 
@@ -387,10 +394,10 @@ class FusedMBConv(_Block):
         k, s = self.kernel, self.stride
         if t == 1:
             body = conv_bn(self.out, k, s, act=self.act, name="conv")
-            body += se_layer(self.se, {"ratio": 0.25, "of": "block"})
+            body += se_layer(self.se, {"ratio": 0.25, "of": "block", "act": _inner(self.act)})
         else:
             body = conv_bn(None, k, s, act=self.act, name="expand", expansion=t)
-            body += se_layer(self.se, {"ratio": 0.25, "of": "block"})
+            body += se_layer(self.se, {"ratio": 0.25, "of": "block", "act": _inner(self.act)})
             body += conv_bn(self.out, 1, act="none", name="project")
         return [{"kind": "residual", "layers": body, "when": "shapes_match"}]
 

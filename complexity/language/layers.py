@@ -300,6 +300,8 @@ class SqueezeExcite(_Layer):
     """Make the squeeze width divisible by this (MobileNetV3: 8); none keeps floor(C/r)."""
     bias: StrictBool = True
     gate: Literal["sigmoid", "hsigmoid"] = "sigmoid"
+    act: ActivationName = "relu"
+    """The activation between its two layers (ReLU in SENet; swish in EfficientNet)."""
 
     @model_validator(mode="after")
     def _one_width(self) -> SqueezeExcite:
