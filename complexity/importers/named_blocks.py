@@ -186,15 +186,21 @@ def _dwsep(leaves: list[Item], convs: list[Item], shape: Any) -> Item | None:
             "kernel": convs[0]["kernel"], "act": acts[0] if acts else "none"}
 
 
-def _inverted(leaves: list[Item], convs: list[Item], shape: Any) -> Item | None:
+def _expansion(convs: list[Item], shape: Any) -> int | None:
+    """The expansion t of an expand → depthwise → project run (1 without the expand 1×1), or
+    None where the convolutions are not such a run."""
     kinds = [c["kind"] for c in convs]
-    if kinds == ["pw", "dw", "pw"]:
-        t, rem = divmod(convs[0]["out"], shape[0])
-        if rem:
-            return None
-    elif kinds == ["dw", "pw"]:
-        t = 1
-    else:
+    if kinds == ["dw", "pw"]:
+        return 1
+    if kinds != ["pw", "dw", "pw"]:
+        return None
+    t, rem = divmod(convs[0]["out"], shape[0])
+    return None if rem else t
+
+
+def _inverted(leaves: list[Item], convs: list[Item], shape: Any) -> Item | None:
+    t = _expansion(convs, shape)
+    if t is None:
         return None
     acts = _acts(leaves)
     return {"kind": "inverted_residual", "expansion": t, "out": convs[-1]["out"],
@@ -274,14 +280,8 @@ def _se_field(leaves: list[Item], own: bool) -> Any:
 
 def _mbconv(own_se: bool) -> Callable[[list[Item], list[Item], Any], Item | None]:
     def derive(leaves: list[Item], convs: list[Item], shape: Any) -> Item | None:
-        kinds = [c["kind"] for c in convs]
-        if kinds == ["pw", "dw", "pw"]:
-            t, rem = divmod(convs[0]["out"], shape[0])
-            if rem:
-                return None
-        elif kinds == ["dw", "pw"]:
-            t = 1
-        else:
+        t = _expansion(convs, shape)
+        if t is None:
             return None
         se = _se_field(leaves, own_se)
         if se is None:
