@@ -22,7 +22,7 @@ from complexity.algebra.expr import Expr, Values
 from complexity.algebra.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.errors import LayerProblem, MbcalcError, SpecError
 from complexity.language.blocks import Block
-from complexity.language.containers import Concat, Item, Repeat, Residual, Sequence, Side
+from complexity.language.containers import Concat, Item, Items, Repeat, Residual, Sequence, Side
 from complexity.language.layers import Convention, Primitive, Value
 from complexity.language.shapes import Shape
 from complexity.language.specfile import LoadedSpec, Path_
@@ -464,7 +464,7 @@ def _text(shape: Shape) -> str:
     return f"{shape.c}×{shape.h}×{shape.w}"
 
 
-_ITEMS: TypeAdapter[list[Item]] = TypeAdapter(list[Item])
+_ITEMS: TypeAdapter[list[Item]] = TypeAdapter(Items)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -40,7 +40,7 @@ def dw_bn(kernel: Size = 3, stride: Size = 1, act: str = "relu", name: str | Non
 
 
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str | None = None
 
@@ -55,7 +55,7 @@ class SEOptions(BaseModel):
     """A block's squeeze-and-excite, as the fields of an ``se`` layer; ``se: true`` takes the
     block's own default, a mapping overrides fields of it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     reduction: PositiveInt | None = None
     """C_r = floor(C/reduction)."""

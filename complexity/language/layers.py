@@ -95,7 +95,7 @@ def _with_bias(weights: Expr, bias: bool, convention: Convention, *channels: Sym
 
 
 class _Layer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str | None = None
     """Row label; unnamed layers are named after the layer before them (``conv1/bn``)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from complexity.language.containers import ITEM_PLACEHOLDER
 from complexity.language.spec import Network
 
 
@@ -58,6 +59,8 @@ def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema of a network spec, fields described by their docstrings."""
     schema = Network.model_json_schema()
+    item = schema["properties"]["layers"]["items"]
+    schema = _replace(schema, ITEM_PLACEHOLDER, item)
     models = _models(Network)
     for name, definition in [("Network", schema), *schema.get("$defs", {}).items()]:
         model = models.get(name)
@@ -69,3 +72,14 @@ def spec_schema() -> dict[str, Any]:
                 prop.setdefault("description", text)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema,
             "title": "mbcalc network spec"}
+
+
+def _replace(node: Any, old: Any, new: Any) -> Any:
+    """``node`` with every ``old`` in it replaced by ``new``."""
+    if node == old:
+        return new
+    if isinstance(node, dict):
+        return {key: _replace(value, old, new) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_replace(value, old, new) for value in node]
+    return node

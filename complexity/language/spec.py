@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complexity.language.containers import Item
+from complexity.language.containers import Items
 from complexity.language.fields import PositiveInt
 from complexity.language.templates import BlockDefinition
 from complexity.language.width import WidthRule
@@ -19,7 +19,7 @@ _REFERENCE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")
 class Network(BaseModel):
     """A whole network: its input, its α rounding rule, and its layers in order."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str
     """Short name, as on the command line (``mobilenet_v1``)."""
@@ -45,7 +45,7 @@ class Network(BaseModel):
     blocks: dict[str, BlockDefinition] = Field(default_factory=dict)
     """User-defined blocks: name → typed ``params`` and ``layers`` with ``$param`` in them;
     ``{kind: NAME, ...}`` in ``layers`` uses one like a built-in block."""
-    layers: list[Item] = Field(min_length=1)
+    layers: Items = Field(min_length=1)
 
 
 class UnknownVariable(Exception):

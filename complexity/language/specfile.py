@@ -272,15 +272,9 @@ def load_spec(text: str, file: str | None = None,
 
 def kind_models() -> dict[str, type[BaseModel]]:
     """Every layer kind a spec can name (primitives, containers, built-in blocks) → its model."""
-    from typing import get_args
+    from complexity.language.containers import item_models
 
-    from complexity.language.containers import Item
-
-    found: dict[str, type[BaseModel]] = {}
-    for model in get_args(get_args(Item)[0]):
-        for kind in get_args(model.model_fields["kind"].annotation):
-            found[kind] = model
-    return found
+    return item_models()
 
 
 def _variant_values(data: dict[str, Any], variant: str,

@@ -41,7 +41,7 @@ _CHECKS: dict[str, Any] = {
 class Param(BaseModel):
     """A parameter of a user-defined block: its type and, if optional, its default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: ParamType
     """int, float, bool, str, size (n or [h, w]) or any."""
@@ -52,7 +52,7 @@ class Param(BaseModel):
 class BlockDefinition(BaseModel):
     """A block a spec defines: named, typed parameters and the layers they fill in."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     params: dict[str, ParamType | Param] = Field(default_factory=dict)
     """Each parameter: a type name (required: ``out: int``) or ``{type: int, default: 1}``.

@@ -18,7 +18,7 @@ WidthMode = Literal["scaled", "fixed", "grow_only"]
 class WidthRule(BaseModel):
     """The rounding rule of a network family."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: Literal["floor", "divisible"] = "floor"
     """``floor``: int(c·α) (Keras MobileNet); ``divisible``: make-divisible of the
