@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from operator import mul
 
+from complexity.engine.resize import maps_at, resizable, spatial_factor
+from complexity.engine.resize import spatial as _spatial
 from complexity.engine.walk import Report, Row, input_resolution, walk
 from complexity.errors import MbcalcError, printable
 from complexity.language.layers import Convention
@@ -95,47 +97,55 @@ def _point(report: Report, alpha: Fraction, rho: Fraction | None) -> Point:
                  report.madds)
 
 
-def _spatial(row: Row) -> int:
-    """The spatial factor of a row's MAdds: D_F² or H_out·W_out, 1 where there is none."""
-    values = row.values
-    if "D_F" in values:
-        return values["D_F"] ** 2
-    return values.get("H_out", 1) * values.get("W_out", 1)
-
-
 def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fraction | None, int]],
              walk_at: Callable[[Fraction, int], Report]) -> list[Point]:
     """Every layer's MAdds is (channel part, from α) × (spatial part, from the resolution), and
-    its params come from α alone: so one walk per α (at the first resolution) and one per
-    resolution (at α = 1) give every point. Where that does not hold for a network or an α —
-    a layer whose params change with the resolution (flatten into fc), or a layer that exists
-    at some settings only — those points are walked one by one."""
+    its params come from α alone: so one walk per α (at the first resolution) and the maps at
+    each resolution give every point. The maps come from passing each size through the walk at
+    α = 1 (``engine.resize``), or where that cannot answer, from a walk at that size. Where the
+    split does not hold for a network or an α — a layer whose params change with the resolution
+    (flatten into fc), or a layer that exists at some settings only — those points are walked
+    one by one."""
     first, base = columns[0][1], spec.network.resolution
 
-    def rows(alpha: Fraction, resolution: int) -> dict[str, Row] | None:
+    def walked(alpha: Fraction, resolution: int) -> Report | None:
         try:
-            report = walk_at(alpha, resolution)
+            return walk_at(alpha, resolution)
         except MbcalcError:
+            return None
+
+    def rows(report: Report | None) -> dict[str, Row] | None:
+        if report is None:
             return None
         costly = [row for row in report.rows if row.params or row.madds]
         named = {row.name: row for row in costly}  # free rows (adds, BN in paper) do not count
         return named if len(named) == len(costly) else None
 
-    reference = rows(Fraction(1), first)
+    reference_report = walked(Fraction(1), first)
+    reference = rows(reference_report)
     names = list(reference) if reference is not None else []
+    resizing = (reference_report if reference is not None and reference_report is not None
+                and resizable(reference_report) else None)
+    position = {row.name: k for k, row in enumerate(resizing.rows, 1)} if resizing else {}
     spatial: dict[int, list[int] | None] = {}
     for _, resolution in columns:
         if resolution in spatial:
             continue  # two ρ that round to one resolution
-        walked = rows(Fraction(1), resolution)
-        separable = (reference is not None and walked is not None
-                     and walked.keys() == reference.keys()
-                     and all(walked[n].params == reference[n].params for n in walked))
-        spatial[resolution] = [_spatial(walked[n]) for n in names] if separable else None
+        maps = maps_at(resizing, resolution) if resizing else None
+        if maps is not None and reference is not None:
+            spatial[resolution] = [spatial_factor(reference[n], maps[position[n]])
+                                   for n in names]
+            continue
+        at_size = rows(walked(Fraction(1), resolution))
+        separable = (reference is not None and at_size is not None
+                     and at_size.keys() == reference.keys()
+                     and all(at_size[n].params == reference[n].params for n in at_size))
+        spatial[resolution] = ([_spatial(at_size[n]) for n in names]  # type: ignore[index]
+                               if separable else None)
     rhos_shown = [Fraction(r, base) if rho is None else rho for rho, r in columns]
     points = []
     for alpha in alphas:
-        at_alpha = rows(alpha, first)
+        at_alpha = rows(walked(alpha, first))
         here = spatial[first]
         usable = (at_alpha is not None and reference is not None and here is not None
                   and at_alpha.keys() == reference.keys())

@@ -133,6 +133,22 @@ class Report:
     an add reads its two operands, a concat every branch's output (for memory lifetimes)."""
     spans: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
     """Each block walked: its kind, its first row and the row after its last (0-based)."""
+    trace: Trace | None = field(default=None, repr=False, compare=False)
+    """What the walk decided along the way, to redo its shapes at another resolution
+    (``engine.resize``)."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The context each row was costed in, and the residuals whose shape test chose the rows:
+    with ``Report.reads``, enough to pass another input size through the same layers."""
+
+    contexts: list[Exact | None]
+    """Per row, the width context its layer saw; None for an add or a concat."""
+    decisions: list[tuple[int, int, bool, bool]]
+    """Per residual that tested shapes (``shapes_match``, ``project_if_needed``): the tensors
+    it compared (its input and its body's output), whether their channels agreed, and whether
+    the shapes did."""
 
 
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
@@ -194,6 +210,7 @@ def walk(
         madds_closed=_sum(r.madds_closed for r in rows) if closed else ZERO,
         reads=walker.reads,
         spans=walker.spans,
+        trace=Trace(walker.contexts, walker.decisions),
     )
 
 
@@ -245,6 +262,9 @@ class Walker:
         """The tensor the walk's current path holds: 0 the input, k the output of row k."""
         self.spans: list[tuple[str, int, int]] = []
         """The blocks walked (Report.spans)."""
+        self.contexts: list[Exact | None] = []
+        self.decisions: list[tuple[int, int, bool, bool]] = []
+        """Trace.contexts and Trace.decisions."""
 
     def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
         where = replace(self.spec.source.locate(path, problem.field), layer=name)
@@ -337,6 +357,7 @@ class Walker:
         named.__dict__.update(row.__dict__, name=name, layer=layer)
         self.rows.append(named)
         self.reads.append((self.tensor,))
+        self.contexts.append(self.exact)
         self.tensor = len(self.rows)
         return row.output, ys
 
@@ -381,6 +402,7 @@ class Walker:
             output_closed=ys if self.with_closed else None,
         ))
         self.reads.append(reads)
+        self.contexts.append(None)
         self.tensor = len(self.rows)
 
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
@@ -388,6 +410,8 @@ class Walker:
         first = len(self.rows)
         y, ys = self.sequence(block.layers, x, xs, scope)
         body = self.tensor
+        if block.when != "always":
+            self.decisions.append((entry, body, x.c == y.c, x == y))
         if block.when == "shapes_match" and y != x:
             strided = any(_strided(row.layer) for row in self.rows[first:])
             if (y.h, y.w) != (x.h, x.w) and not strided:

@@ -162,6 +162,3 @@ Item = Annotated[_Union, Field(discriminator="kind")]
 Items = list[Annotated[_Union, _ByKind()]]
 """A list of spec items as a field's type: validated item by item (``validate_item``)."""
 _CLASSES = frozenset(get_args(_Union))
-
-for _model in (Repeat, Residual, Concat, Side, Sequence):
-    _model.model_rebuild()

@@ -1,0 +1,71 @@
+"""A walk's feature maps at another input resolution, without costing its layers again.
+
+Channels do not depend on the resolution; H×W do, layer by layer. So a walk's rows, the tensors
+each reads (``Report.reads``) and the width context each layer saw (``Report.trace``) are
+enough to pass another input size through the same layers: each layer's own ``out_shape`` gives
+its output map. Where that could change what the walk would have built — a layer whose output
+channels follow the map (flatten), a residual whose shape test would now decide otherwise, an
+add or a concat of maps that no longer agree, a layer that refuses the size — the answer is
+None, and the caller walks that resolution instead.
+"""
+
+from __future__ import annotations
+
+from complexity.engine.walk import Report, Row
+from complexity.errors import LayerProblem, MbcalcError
+
+Map = tuple[int, int]
+
+
+def maps_at(report: Report, size: int) -> list[Map] | None:
+    """H×W of every tensor of ``report`` (0 the input, k the output of row k) at input
+    ``size``×``size``, or None where the network would not be the same rows there."""
+    trace = report.trace
+    if trace is None or not report.rows:
+        return None
+    maps: list[Map] = [(size, size)]
+    for row, reads, context in zip(report.rows, report.reads, trace.contexts, strict=True):
+        if row.layer is None or context is None:  # an add or a concat: its operands' map
+            found = {maps[t] for t in reads}
+            if len(found) != 1:
+                return None
+            maps.append(found.pop())
+            continue
+        h, w = maps[reads[0]]
+        try:
+            y = row.layer.out_shape(row.input.resized(row.input.c, h, w), context)
+        except (LayerProblem, MbcalcError, ArithmeticError, ValueError):
+            return None
+        if y.c != row.output.c or y.fixed != row.output.fixed:
+            return None
+        maps.append((y.h, y.w))
+    for entry, body, same_channels, same_shape in trace.decisions:
+        if (same_channels and maps[entry] == maps[body]) != same_shape:
+            return None
+    return maps
+
+
+def spatial_factor(row: Row, output: Map) -> int:
+    """The spatial part of a row's MAdds for an output map: H_out·W_out (D_F² for a square
+    map) where its formula has one, 1 where it has none."""
+    values = row.values
+    return output[0] * output[1] if "D_F" in values or "H_out" in values else 1
+
+
+def spatial(row: Row) -> int:
+    """The spatial part of a row's MAdds as the walk computed it (D_F², H_out·W_out or 1)."""
+    values = row.values
+    if "D_F" in values:
+        return int(values["D_F"]) ** 2
+    return int(values.get("H_out", 1)) * int(values.get("W_out", 1))
+
+
+def resizable(report: Report) -> bool:
+    """Whether ``maps_at`` reproduces ``report`` at its own resolution: every map, and every
+    row's spatial part of MAdds from its output map."""
+    maps = maps_at(report, report.resolution)
+    if maps is None or report.rows[0].input.h != report.resolution:
+        return False
+    return all(maps[k] == (row.output.h, row.output.w)
+               and spatial_factor(row, maps[k]) == spatial(row)
+               for k, row in enumerate(report.rows, 1))
