@@ -15,9 +15,15 @@ SAME = [
     ["mobilenet_v1", "--summary", "--by-kind", "--convention", "torch", "--format", "markdown"],
     ["mobilenet_v1", "--by-kind", "--format", "csv"],
     ["mobilenet_v1", "--alpha", "3/4", "--format", "latex"],
+    ["list"],
+    ["list", "--format", "json"],
+    ["list", "--format=csv"],
+    ["sweep", "mobilenet_v1", "--alpha", "0.5,1", "--rho", "0.5:1:3"],
+    ["sweep", "mobilenet_v2", "--alpha", "0.25:1:4", "--resolution", "96,160", "--format", "json"],
+    ["sweep", "resnet18", "--convention=torch", "--format", "csv"],
 ]
 TYPER = [
-    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1"], ["--alpha", "1"],
+    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1", "--memory"], ["list", "--output", "x"], ["--alpha", "1"],
     ["mobilenet_v1", "--set", "classes=10"], ["mobilenet_v1", "--plot", "p.png"],
     ["mobilenet_v1", "--alpha", "1", "--alpha", "2"], ["mobilenet_v1", "--resolution", "1e2"],
     ["mobilenet_v1", "--format", "yaml"], ["mobilenet_v1", "--convention", "Paper"],
@@ -44,7 +50,10 @@ def test_anything_else_is_left_to_typer(argv: list[str]) -> None:
 
 
 @pytest.mark.parametrize("argv", [["nosuch"], ["mobilenet_v1", "--alpha", "x"],
-                                  ["mobilenet_v1", "--rho", "0.5", "--resolution", "128"]])
+                                  ["mobilenet_v1", "--rho", "0.5", "--resolution", "128"],
+                                  ["sweep", "mobilenet_v1", "--rho", "0.5", "--resolution", "96"],
+                                  ["sweep", "mobilenet_v1", "--alpha", "0:1:200", "--rho",
+                                   "0.5:1:300"]])
 def test_errors_print_nothing_and_fall_back(
         argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert fast.run(argv) is False
@@ -63,3 +72,28 @@ def test_the_plain_count_does_not_load_typer() -> None:
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stderr.split()[-2:] == ["False", "False"]
+
+
+@pytest.mark.parametrize("argv", [["list"], ["sweep", "mobilenet_v1", "--alpha", "0.5,1"]])
+def test_list_and_sweep_do_not_load_typer(argv: list[str]) -> None:
+    import subprocess
+    import sys
+
+    code = (f"import sys; from complexity.cli import fast; assert fast.run({argv!r});"
+            " print('typer' in sys.modules, 'click' in sys.modules, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.split()[-2:] == ["False", "False"]
+
+
+def test_list_does_not_load_pydantic() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from complexity.cli import fast; assert fast.run(['list']);"
+            " print('pydantic' in sys.modules, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.split()[-1] == "False"

@@ -41,23 +41,6 @@ def list_models(
     debug: Debug = False,
 ) -> None:
     """List the networks in the zoo: name, whose layout it follows, its spec file, its title."""
-    from complexity.language.zoo import zoo_entries
+    from complexity.cli.fast import list_run
 
-    zoo = zoo_entries()
-    if fmt is None:
-        width = max(len(entry.name) for entry in zoo) + 2
-        source = max(len(entry.source) for entry in zoo) + 2
-        file = max(len(entry.file.name) for entry in zoo) + 2
-        text = "".join(f"{e.name:{width}}{e.source:{source}}{e.file.name:{file}}{e.title}\n"
-                       for e in zoo)
-        deliver(Format.markdown, output, force, text=text)
-    elif fmt is Format.json:
-        data = {"models": [{"model": e.name, "title": e.title, "source": e.source,
-                            "file": e.file.name, "variables": e.values} for e in zoo]}
-        deliver(fmt, output, force, text=json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    else:
-        from complexity.render.tables import Table
-
-        table = Table(title="mbcalc zoo", columns=["model", "source", "file", "title"],
-                      rows=[[e.name, e.source, e.file.name, e.title] for e in zoo])
-        deliver(fmt, output, force, tables=[table])
+    list_run(fmt, output, force)

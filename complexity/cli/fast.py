@@ -1,7 +1,9 @@
-"""The everyday invocation, ``mbcalc NAME [--alpha A] [--rho R | --resolution N] [--convention
-C] [--format F] [--summary] [--by-kind] [--flops]``, without loading typer (a third of the cold
-start). Anything else — another command, any other option, a doubtful value, an error — is left
-to the typer command, which prints exactly what this prints (both call ``count_run``)."""
+"""The everyday invocations without loading typer (a third of the cold start): a plain count,
+``mbcalc NAME [--alpha A] [--rho R | --resolution N] [--convention C] [--format F] [--summary]
+[--by-kind] [--flops]``; ``mbcalc list [--format F]``; and ``mbcalc sweep NAME [--alpha VALUES]
+[--rho VALUES | --resolution VALUES] [--convention C] [--format F]``. Anything else — another
+command, any other option, a doubtful value, an error — is left to the typer command, which
+prints exactly what this prints (both call ``count_run``, ``list_run`` or ``sweep_run``)."""
 
 from __future__ import annotations
 
@@ -12,24 +14,33 @@ from complexity.errors import MbcalcError
 
 _VALUES = {"--alpha", "--rho", "--resolution", "--convention", "--format"}
 _FLAGS = {"--summary", "--by-kind", "--flops"}
+_OPTIONS = {"count": (_VALUES, _FLAGS), "sweep": (_VALUES, set()), "list": ({"--format"}, set())}
+"""Per command the fast path takes: its options with a value, and its flags."""
 _CONVENTIONS = ("paper", "torch", "keras")
 _COMMANDS = {"count", "compare", "sweep", "formula", "verify", "schema", "list", "peers", "import"}
 
 
 def parse(argv: list[str]) -> dict[str, str | bool] | None:
-    """The options of a plain count, or None when typer should read ``argv``."""
-    if argv and argv[0] == "count":
-        argv = argv[1:]
-    if not argv or argv[0].startswith("-") or argv[0] in _COMMANDS:
+    """The command (``count``, ``list`` or ``sweep``) and its options, or None when typer
+    should read ``argv``."""
+    command = "count"
+    if argv and argv[0] in ("count", "sweep", "list"):
+        command, argv = argv[0], argv[1:]
+    elif not argv or argv[0] in _COMMANDS:
         return None
-    found: dict[str, str | bool] = {"model": argv[0]}
-    rest = argv[1:]
+    found: dict[str, str | bool] = {"command": command}
+    if command != "list":
+        if not argv or argv[0].startswith("-"):
+            return None
+        found["model"], argv = argv[0], argv[1:]
+    values, flags = _OPTIONS[command]
+    rest = list(argv)
     while rest:
         token = rest.pop(0)
         name, equals, value = token.partition("=")
-        if name in _FLAGS and not equals:
+        if name in flags and not equals:
             pass
-        elif name in _VALUES:
+        elif name in values:
             if not equals:
                 if not rest:
                     return None
@@ -41,13 +52,14 @@ def parse(argv: list[str]) -> dict[str, str | bool] | None:
         key = name[2:]
         if key in found:  # repeated: typer decides which one counts
             return None
-        found[key] = True if name in _FLAGS else value
+        found[key] = True if name in flags else value
     if found.get("convention", "paper") not in _CONVENTIONS:
         return None
     if found.get("format", "table") not in Format.__members__:
         return None
     resolution = found.get("resolution")
-    if resolution is not None and not (isinstance(resolution, str) and resolution.isdigit()):
+    if command == "count" and resolution is not None and not (
+            isinstance(resolution, str) and resolution.isdigit()):
         return None
     return found
 
@@ -111,21 +123,123 @@ def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
     deliver(fmt, output, force, tables=chosen)
 
 
+def list_run(fmt: Format | None, output: Path | None, force: bool) -> None:
+    """``mbcalc list``: the zoo's networks, read from the files' headers (no validation)."""
+    import json
+
+    from complexity.language.zoo import zoo_entries
+
+    zoo = zoo_entries()
+    if fmt is None:
+        width = max(len(entry.name) for entry in zoo) + 2
+        source = max(len(entry.source) for entry in zoo) + 2
+        file = max(len(entry.file.name) for entry in zoo) + 2
+        text = "".join(f"{e.name:{width}}{e.source:{source}}{e.file.name:{file}}{e.title}\n"
+                       for e in zoo)
+        deliver(Format.markdown, output, force, text=text)
+    elif fmt is Format.json:
+        data = {"models": [{"model": e.name, "title": e.title, "source": e.source,
+                            "file": e.file.name, "variables": e.values} for e in zoo]}
+        deliver(fmt, output, force, text=json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from complexity.render.tables import Table
+
+        table = Table(title="mbcalc zoo", columns=["model", "source", "file", "title"],
+                      rows=[[e.name, e.source, e.file.name, e.title] for e in zoo])
+        deliver(fmt, output, force, tables=[table])
+
+
+def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
+              convention: str, fmt: Format, plot: Path | None, output: Path | None,
+              force: bool, sets: list[str] | None, *, memory: bool = False,
+              dtype: str = "float32", schedule: str = "sequential") -> None:
+    """``mbcalc sweep``: totals (and with ``memory``, peak live memory) over α × ρ or
+    α × resolution."""
+    from complexity.analysis.sweep import MAX_POINTS, parse_values
+    from complexity.analysis.sweep import sweep as run_sweep
+    from complexity.cli.arguments import parse_sets
+    from complexity.cli.delivery import MAX_SWEEP_TABLE
+    from complexity.errors import printable
+    from complexity.language.numbers import LARGEST
+    from complexity.language.zoo import resolve
+    from complexity.render.sweeps import sweep_table
+
+    if rho is not None and resolution is not None:
+        raise MbcalcError("give --rho or --resolution, not both")
+    sizes = None
+    if resolution is not None:
+        values = parse_values("resolution", resolution)
+        if any(v.denominator != 1 or v > LARGEST for v in values):
+            raise MbcalcError(f"--resolution values must be whole numbers up to {LARGEST:,} (the "
+                              f"largest a spec allows), got {printable(resolution)!r}")
+        sizes = [int(v) for v in values]
+    alphas = parse_values("alpha", alpha)
+    rhos = parse_values("rho", rho) if rho is not None else None
+    count = len(alphas) * len(sizes or rhos or [1])
+    if count > MAX_POINTS:
+        raise MbcalcError(f"a sweep is at most {MAX_POINTS:,} points, this one has {count:,}")
+    if fmt is Format.table and count > MAX_SWEEP_TABLE:
+        raise MbcalcError(f"{count:,} points are too many to draw as a table (at most "
+                          f"{MAX_SWEEP_TABLE:,}); use --format csv, json or markdown")
+    spec = resolve(model, parse_sets(sets or []))
+    if memory:
+        import gc
+
+        from complexity.cli.memory import sweep_memory, walk_memo
+
+        walk_at = walk_memo(spec, convention)
+        gc.disable()  # the walks kept for both analyses hold many objects, none cyclic garbage
+        try:
+            points = run_sweep(spec, alphas, rhos, sizes, convention,  # type: ignore[arg-type]
+                               walk_at=walk_at)
+            sweep_memory(spec, points, walk_at, dtype, schedule, fmt, plot, output,
+                         force, convention)
+        finally:
+            gc.enable()
+        return
+    points = run_sweep(spec, alphas, rhos, sizes, convention)  # type: ignore[arg-type]
+    if plot is not None:
+        from complexity.render.plot import sweep_plot
+
+        draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
+    if fmt is Format.json:
+        from complexity.render.jsonout import object_json, sweep_dict
+
+        data = sweep_dict(spec.network.name, convention, points, sizes is not None)
+        deliver(fmt, output, force, text=object_json(data, "points"))
+        return
+    deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention, points)])
+
+
 def run(argv: list[str]) -> bool:
-    """Count as ``mbcalc`` would if ``argv`` is a plain count; False (nothing printed) when it
-    is not, or when anything goes wrong (typer then reports it in its own words)."""
+    """Run ``argv`` as ``mbcalc`` would if it is one of the everyday invocations; False
+    (nothing printed) when it is not, or when anything goes wrong (typer then reports it in
+    its own words)."""
     import os
 
     found = None if os.environ.get("_MBCALC_COMPLETE") else parse(argv)  # shell completion
     if found is None:
         return False
+    fmt = found.get("format")
+    convention = str(found.get("convention", "paper"))
     try:
-        resolution = found.get("resolution")
-        count_run(str(found["model"]), str(found.get("alpha", "1")),
-                  found.get("rho"), int(resolution) if isinstance(resolution, str) else None,
-                  str(found.get("convention", "paper")), Format(found.get("format", "table")),
-                  bool(found.get("summary")), bool(found.get("by-kind")),
-                  bool(found.get("flops")), None, None, False, None)
+        if found["command"] == "list":
+            list_run(Format(fmt) if isinstance(fmt, str) else None, None, False)
+        elif found["command"] == "sweep":
+            resolution = found.get("resolution")
+            rho = found.get("rho")
+            sweep_run(str(found["model"]), str(found.get("alpha", "1")),
+                      rho if isinstance(rho, str) else None,
+                      resolution if isinstance(resolution, str) else None, convention,
+                      Format(fmt or "table"), None, None, False, None)
+        else:
+            resolution = found.get("resolution")
+            count_run(str(found["model"]), str(found.get("alpha", "1")),
+                      found.get("rho"),  # type: ignore[arg-type]
+                      int(resolution) if isinstance(resolution, str) else None,
+                      convention, Format(fmt or "table"), bool(found.get("summary")),
+                      bool(found.get("by-kind")), bool(found.get("flops")), None, None, False,
+                      None)
     except BrokenPipeError:
         raise
     except Exception:  # noqa: BLE001 - typer's path reports it (nothing was printed yet)

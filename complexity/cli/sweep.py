@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from complexity.cli.delivery import MAX_SWEEP_TABLE, Format, deliver, draw_plot
+from complexity.cli.delivery import Format
 from complexity.cli.group import (
     Conv,
     ConventionChoice,
@@ -20,11 +20,8 @@ from complexity.cli.group import (
     ScheduleChoice,
     Sets,
     app,
-    spec_of,
     user_errors,
 )
-from complexity.errors import MbcalcError, printable
-from complexity.language.numbers import LARGEST
 
 
 @app.command()
@@ -57,51 +54,7 @@ def sweep(
     debug: Debug = False,
 ) -> None:
     """Totals over a grid of α × ρ (or α × resolution)."""
-    from complexity.analysis.sweep import MAX_POINTS, parse_values
-    from complexity.analysis.sweep import sweep as run_sweep
-    from complexity.render.sweeps import sweep_table
+    from complexity.cli.fast import sweep_run
 
-    if rho is not None and resolution is not None:
-        raise MbcalcError("give --rho or --resolution, not both")
-    sizes = None
-    if resolution is not None:
-        values = parse_values("resolution", resolution)
-        if any(v.denominator != 1 or v > LARGEST for v in values):
-            raise MbcalcError(f"--resolution values must be whole numbers up to {LARGEST:,} (the "
-                              f"largest a spec allows), got {printable(resolution)!r}")
-        sizes = [int(v) for v in values]
-    alphas = parse_values("alpha", alpha)
-    rhos = parse_values("rho", rho) if rho is not None else None
-    count = len(alphas) * len(sizes or rhos or [1])
-    if count > MAX_POINTS:
-        raise MbcalcError(f"a sweep is at most {MAX_POINTS:,} points, this one has {count:,}")
-    if fmt is Format.table and count > MAX_SWEEP_TABLE:
-        raise MbcalcError(f"{count:,} points are too many to draw as a table (at most "
-                          f"{MAX_SWEEP_TABLE:,}); use --format csv, json or markdown")
-    spec = spec_of(model, sets)
-    if memory:
-        import gc
-
-        from complexity.cli.memory import sweep_memory, walk_memo
-
-        walk_at = walk_memo(spec, convention.value)
-        gc.disable()  # the walks kept for both analyses hold many objects, none cyclic garbage
-        try:
-            points = run_sweep(spec, alphas, rhos, sizes, convention.value, walk_at=walk_at)
-            sweep_memory(spec, points, walk_at, dtype.value, schedule.value, fmt, plot, output,
-                         force, convention.value)
-        finally:
-            gc.enable()
-        return
-    points = run_sweep(spec, alphas, rhos, sizes, convention.value)
-    if plot is not None:
-        from complexity.render.plot import sweep_plot
-
-        draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
-    if fmt is Format.json:
-        from complexity.render.jsonout import object_json, sweep_dict
-
-        data = sweep_dict(spec.network.name, convention.value, points, sizes is not None)
-        deliver(fmt, output, force, text=object_json(data, "points"))
-        return
-    deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention.value, points)])
+    sweep_run(model, alpha, rho, resolution, convention.value, fmt, plot, output, force, sets,
+              memory=memory, dtype=dtype.value, schedule=schedule.value)

@@ -11,10 +11,20 @@ None, and the caller walks that resolution instead.
 
 from __future__ import annotations
 
+from typing import Any
+
 from complexity.engine.walk import Report, Row
 from complexity.errors import LayerProblem, MbcalcError
+from complexity.language import layers as L
 
 Map = tuple[int, int]
+
+_SAME_MAP = frozenset({L.BatchNorm, L.Activation, L.SqueezeExcite, L.Dropout, L.Shuffle,
+                       L.LayerNorm, L.GroupNorm, L.ChannelScale, L.InputNormalization,
+                       L.StochasticDepth, L.Linear, L.Pointwise})
+"""Layers whose output map is their input's at any size (their channels never follow it)."""
+_WINDOW = frozenset({L.Conv, L.Depthwise})
+"""Sliding windows whose channels never follow the map: the map is their window's rule."""
 
 
 def maps_at(report: Report, size: int) -> list[Map] | None:
@@ -31,18 +41,34 @@ def maps_at(report: Report, size: int) -> list[Map] | None:
                 return None
             maps.append(found.pop())
             continue
-        h, w = maps[reads[0]]
-        try:
-            y = row.layer.out_shape(row.input.resized(row.input.c, h, w), context)
-        except (LayerProblem, MbcalcError, ArithmeticError, ValueError):
+        kind = type(row.layer)
+        if kind in _SAME_MAP:
+            maps.append(maps[reads[0]])
+            continue
+        found_map = _map(row, maps[reads[0]], context, kind in _WINDOW)
+        if found_map is None:
             return None
-        if y.c != row.output.c or y.fixed != row.output.fixed:
-            return None
-        maps.append((y.h, y.w))
+        maps.append(found_map)
     for entry, body, same_channels, same_shape in trace.decisions:
         if (same_channels and maps[entry] == maps[body]) != same_shape:
             return None
     return maps
+
+
+def _map(row: Row, inner: Map, context: Any, window: bool) -> Map | None:
+    """A layer's output map from an input map, or None where it refuses it or its channels
+    would change (flatten)."""
+    x = row.input.resized(row.input.c, *inner)
+    try:
+        if window:
+            found: Map = row.layer._hw(x)  # type: ignore[union-attr]
+            return found if min(found) >= 1 else None
+        y = row.layer.out_shape(x, context)  # type: ignore[union-attr]
+    except (LayerProblem, MbcalcError, ArithmeticError, ValueError):
+        return None
+    if y.c != row.output.c or y.fixed != row.output.fixed:
+        return None
+    return (y.h, y.w)
 
 
 def spatial_factor(row: Row, output: Map) -> int:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
@@ -307,8 +307,8 @@ class Walker:
                     self.rows[first:] = [_not_run(row) for row in self.rows[first:]]
                 self.tensor = held
             return x, xs
-        if isinstance(item, Primitive):
-            return self.primitive(item, x, xs, scope, path)
+        if type(item) in _PRIMITIVES:
+            return self.primitive(item, x, xs, scope, path)  # type: ignore[arg-type]
         if isinstance(item, Sequence):
             inner = scope.inner((*path, "layers"), item.name)
             return self.block(item.layers, x, xs, inner)
@@ -340,7 +340,7 @@ class Walker:
         elif scope.prefix and not inside:
             name = self.last = scope.prefix  # the first, unnamed layer of a named block
         else:
-            label = getattr(layer, "fn", layer.kind)
+            label = layer.__dict__.get("fn") or layer.kind
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
         # the layer without its name: identical layers named apart are costed once too
         unnamed = (type(layer), *(v for k, v in layer.__dict__.items() if k != "name"))
@@ -373,7 +373,7 @@ class Walker:
         else:
             ys, params_closed, madds_closed = y, ZERO, ZERO
         values = Values({k: int(v) for k, v in cost.values.items()})
-        row = Row(
+        row = _row(
             name="",
             kind=layer.kind,
             category=layer.category(x, y),
@@ -477,6 +477,16 @@ def _strided(layer: Primitive | None) -> bool:
     if stride is None:
         stride = getattr(layer, "kernel", 1)
     return stride not in (1, (1, 1))
+
+
+_PRIMITIVES = frozenset(get_args(Primitive))
+
+
+def _row(**fields: Any) -> Row:
+    """A Row without the frozen dataclass's field-by-field ``__init__`` (a walk makes many)."""
+    row = object.__new__(Row)
+    row.__dict__.update(fields)
+    return row
 
 
 def _not_run(row: Row) -> Row:

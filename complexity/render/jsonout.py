@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from fractions import Fraction
 from typing import Any
@@ -72,18 +71,44 @@ def object_json(data: dict[str, Any], items_key: str | None = None) -> str:
     items = data[items_key]
     head = json.dumps({k: v for k, v in data.items() if k != items_key}, indent=2,
                       ensure_ascii=False)
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    body = ",\n".join("    " + encode(item) for item in items)
+    body = ",\n".join("    " + text for text in _compact(items))
     key = json.dumps(items_key)
     inner = f"{key}: [\n{body}\n  ]" if items else f"{key}: []"
     return (head[:-2] + ",\n  " if len(head) > 2 else "{\n  ") + inner + "\n}\n"
+
+
+def _compact(items: list[Any]) -> list[str]:
+    """Each item as compact JSON (``json.dumps(item, ensure_ascii=False)``), through one C
+    encoder made once: ``json.dumps`` makes a new one per call, which dominates small items."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the same text, the slower way
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        return [encode(item) for item in items]
+
+    def refuse(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    iterencode = make({}, refuse, encoder.encode_basestring, None, ": ", ", ", False, False,
+                      True)
+    return ["".join(iterencode(item, 0)) for item in items]
 
 
 def sweep_dict(model: str, convention: str, points: list[Any],
                by_resolution: bool) -> dict[str, Any]:
     """``mbcalc sweep --format json``: the model, the grid swept (α, and ρ or resolution, each in
     order), and one object per point, α varying slowest."""
-    as_float = functools.lru_cache(maxsize=None)(float)  # a grid repeats its α and ρ
+    floats: dict[int, float] = {}
+
+    def as_float(value: Any) -> float:
+        """float(value), once per object: a grid's points share their α and ρ objects (keyed
+        by identity, as Fraction's hash is slow; ``points`` keeps every key alive)."""
+        found = floats.get(id(value))
+        if found is None:
+            found = floats[id(value)] = float(value)
+        return found
+
     grid: dict[str, list[Any]] = {"alpha": list(dict.fromkeys(as_float(p.alpha) for p in points))}
     if by_resolution:
         grid["resolution"] = list(dict.fromkeys(p.resolution for p in points))
