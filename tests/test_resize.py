@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from complexity.engine.resize import maps_at, resizable, spatial, spatial_factor
+from complexity.engine.resize import maps_at, resizable, resized, spatial, spatial_factor
 from complexity.engine.walk import Report, walk
 from complexity.errors import MbcalcError
 from complexity.language.specfile import load_spec
@@ -46,6 +46,30 @@ def test_maps_equal_a_walk_at_that_size(name: str) -> None:
         assert found == maps(real)
         assert [spatial_factor(row, found[k]) for k, row in enumerate(reference.rows, 1)] == [
             spatial(row) for row in real.rows]
+
+
+def rows_of(report: Report) -> list[tuple[object, ...]]:
+    return [(r.name, r.kind, r.category, r.input, r.output, dict(r.values), r.params, r.madds,
+             str(r.params_formula), str(r.madds_formula)) for r in report.rows]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", zoo_names())
+def test_a_resized_report_is_the_walk_at_that_size(name: str) -> None:
+    spec = resolve(name)
+    reference = walk(spec, closed=False)
+    answered = 0
+    for size in SIZES:
+        found = resized(reference, size)
+        if found is None:
+            continue
+        real = walk(spec, Fraction(1), None, size, closed=False)
+        assert rows_of(found) == rows_of(real)
+        assert (found.params, found.madds, found.resolution, found.rho) == (
+            real.params, real.madds, real.resolution, real.rho)
+        assert found.reads == real.reads and found.spans == real.spans
+        answered += 1
+    assert answered or not resizable(reference)
 
 
 @pytest.mark.parametrize("name", ["mobilenet_v1", "mobilenet_v2", "mobilenet_v3_large",

@@ -11,9 +11,11 @@ None, and the caller walks that resolution instead.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
-from complexity.engine.walk import Report, Row
+from complexity.engine.walk import Report, Row, evaluate
 from complexity.errors import LayerProblem, MbcalcError
 from complexity.language import layers as L
 
@@ -95,3 +97,34 @@ def resizable(report: Report) -> bool:
     return all(maps[k] == (row.output.h, row.output.w)
                and spatial_factor(row, maps[k]) == spatial(row)
                for k, row in enumerate(report.rows, 1))
+
+
+def resized(report: Report, size: int) -> Report | None:
+    """``report`` as a walk at input ``size``×``size`` would give it — every row's maps, the
+    spatial values of its formulas (D_F, H_out, W_out), its counts and the totals — or None
+    where ``maps_at`` declines or a map turns from square to not (the formula would change).
+    The closed forms stay: they do not depend on the resolution walked."""
+    maps = maps_at(report, size)
+    if maps is None:
+        return None
+    assert report.trace is not None
+    rows = []
+    for k, (row, entry) in enumerate(zip(report.rows, report.trace.inputs, strict=True), 1):
+        (ih, iw), (oh, ow) = maps[entry], maps[k]
+        values = dict(row.values)
+        if "D_F" in values or "H_out" in values:
+            if ("D_F" in values) != (oh == ow):
+                return None
+            if oh == ow:
+                values["D_F"] = oh
+            else:
+                values["H_out"], values["W_out"] = oh, ow
+        new = object.__new__(Row)
+        new.__dict__.update(row.__dict__, input=row.input.resized(row.input.c, ih, iw),
+                            output=row.output.resized(row.output.c, oh, ow),
+                            values=type(row.values)(values),
+                            params=evaluate(row.params_formula, values),
+                            madds=evaluate(row.madds_formula, values))
+        rows.append(new)
+    return replace(report, rows=rows, resolution=size, rho=Fraction(size, report.trace.base),
+                   params=sum(r.params for r in rows), madds=sum(r.madds for r in rows))

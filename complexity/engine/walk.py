@@ -143,8 +143,13 @@ class Trace:
     """The context each row was costed in, and the residuals whose shape test chose the rows:
     with ``Report.reads``, enough to pass another input size through the same layers."""
 
+    base: int
+    """The network's base resolution (ρ = resolution / base)."""
     contexts: list[Exact | None]
     """Per row, the width context its layer saw; None for an add or a concat."""
+    inputs: list[int]
+    """Per row, the tensor whose shape is its input: the one a layer reads, the one a residual
+    or a concat forked from."""
     decisions: list[tuple[int, int, bool, bool]]
     """Per residual that tested shapes (``shapes_match``, ``project_if_needed``): the tensors
     it compared (its input and its body's output), whether their channels agreed, and whether
@@ -210,7 +215,7 @@ def walk(
         madds_closed=_sum(r.madds_closed for r in rows) if closed else ZERO,
         reads=walker.reads,
         spans=walker.spans,
-        trace=Trace(walker.contexts, walker.decisions),
+        trace=Trace(network.resolution, walker.contexts, walker.inputs, walker.decisions),
     )
 
 
@@ -263,8 +268,9 @@ class Walker:
         self.spans: list[tuple[str, int, int]] = []
         """The blocks walked (Report.spans)."""
         self.contexts: list[Exact | None] = []
+        self.inputs: list[int] = []
         self.decisions: list[tuple[int, int, bool, bool]] = []
-        """Trace.contexts and Trace.decisions."""
+        """Trace.contexts, Trace.inputs and Trace.decisions."""
 
     def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
         where = replace(self.spec.source.locate(path, problem.field), layer=name)
@@ -358,6 +364,7 @@ class Walker:
         self.rows.append(named)
         self.reads.append((self.tensor,))
         self.contexts.append(self.exact)
+        self.inputs.append(self.tensor)
         self.tensor = len(self.rows)
         return row.output, ys
 
@@ -392,7 +399,7 @@ class Walker:
         )
         return row, ys
 
-    def merge_row(self, kind: str, scope: Scope, x: Shape, y: Shape,
+    def merge_row(self, kind: str, scope: Scope, x: Shape, y: Shape, entry: int,
                   reads: tuple[int, ...] = (), ys: Shape | None = None) -> None:
         self.rows.append(Row(
             name=scope.name(kind) if scope.prefix else f"{self.last}/{kind}",
@@ -403,6 +410,7 @@ class Walker:
         ))
         self.reads.append(reads)
         self.contexts.append(None)
+        self.inputs.append(entry)
         self.tensor = len(self.rows)
 
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
@@ -433,7 +441,7 @@ class Walker:
                 "layers", f"residual add: layers give {_text(y)} but the shortcut gives "
                 f"{_text(sx)}" + ("" if block.shortcut else "; add a projection (shortcut)"),
             ), path, scope.prefix or self.last)
-        self.merge_row("add", scope, x, y, (body, short), ys)
+        self.merge_row("add", scope, x, y, entry, (body, short), ys)
         return y, ys
 
     def concat(self, block: Concat, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
@@ -467,7 +475,7 @@ class Walker:
         y = first.resized(sum(int(o[0].c) for o in outs), first.h, first.w)
         ys = (outs[0][1].resized(_sum(o[1].c for o in outs), outs[0][1].h, outs[0][1].w)
               if self.with_closed else y)
-        self.merge_row("concat", scope, x, y, tuple(ends), ys)
+        self.merge_row("concat", scope, x, y, entry, tuple(ends), ys)
         return y, ys
 
 
