@@ -82,8 +82,11 @@ def _in_process(args: list[str]) -> tuple[int, str, str]:
     return code, out.buffer.getvalue().decode("utf-8"), err.getvalue()  # type: ignore[attr-defined]
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a runaway cannot take the box
+LIMITED = 'ulimit -v 4194304 && exec "$@"'
+"""The shell line a real-process case runs under: a runaway cannot take the box (4 GiB of
+address space). A shell, not ``preexec_fn``: with a ``preexec_fn`` Python forks the whole test
+process, whose resident pages then count in the child's peak RSS (``ru_maxrss`` survives
+``exec``); without one it spawns, and the peak is mbcalc's own."""
 
 
 def _real_process(case: Case, args: list[str],
@@ -98,15 +101,10 @@ def _real_process(case: Case, args: list[str],
             out = None
         else:
             out = stack.enter_context(open(out_path, "wb"))
-
-        def prepare() -> None:
-            _limits()
-            if case.stdout == "closed":
-                os.close(1)
-
-        process = subprocess.Popen([sys.executable, "-m", "complexity", *args], stdout=out,
-                                   stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=folder,
-                                   preexec_fn=prepare)
+        line = LIMITED + (" >&-" if case.stdout == "closed" else "")
+        process = subprocess.Popen(["sh", "-c", line, "sh", sys.executable, "-m", "complexity",
+                                    *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                   env=env, cwd=folder)
         deadline = time.monotonic() + WALL_LIMIT
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
