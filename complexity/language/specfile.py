@@ -136,10 +136,55 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path_, int
         loader.dispose()
     if node is None:
         raise SpecError("is empty; a spec is a mapping with name and layers", Location(file))
+    _check_size(node, file)
     lines: dict[Path_, int] = {}
     budget = [MAX_NODES]
     data = _build(node, loader, (), lines, budget, file)
     return data, lines
+
+
+def _check_size(root: yaml.Node, file: str | None) -> None:
+    """Refuse a document that would build more than MAX_NODES values, from its node graph
+    (an alias is the node it names: counted once, used many times) before building any: an
+    alias bomb costs microseconds, not the first MAX_NODES values. The line named is the
+    smallest mapping or list that is too large."""
+    sizes: dict[int, int] = {}
+    limit = MAX_NODES + 1
+
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        found = []
+        for key, value in node.value:
+            if key.tag != "tag:yaml.org,2002:merge":
+                found.append(value)
+            elif isinstance(value, yaml.SequenceNode):
+                found += value.value  # merged mappings (``_merge_sources`` checks them)
+            else:
+                found.append(value)
+        return found
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key not in sizes:
+            if depth > MAX_DEPTH:
+                return 1  # ``_build`` refuses the depth, with its own message
+            sizes[key] = limit  # a node inside itself never ends
+            sizes[key] = min(limit, 1 + sum(size(child, depth + 1) for child in children(node)))
+        return sizes[key]
+
+    node = root
+    if size(node, 0) < limit:
+        return
+    while True:  # down to the smallest node that is too large
+        inner = next((c for c in children(node) if sizes.get(id(c), 0) >= limit), None)
+        if inner is None or inner is node:
+            break
+        node = inner
+    raise SpecError(f"expands to more than {MAX_NODES} values (alias bomb?)",
+                    Location(file, node.start_mark.line + 1))
 
 
 _OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
