@@ -23,7 +23,8 @@ SAME = [
     ["sweep", "resnet18", "--convention=torch", "--format", "csv"],
 ]
 TYPER = [
-    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1", "--memory"], ["list", "--output", "x"], ["--alpha", "1"],
+    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1", "--memory"],
+    ["list", "--output", "x"], ["--alpha", "1"],
     ["mobilenet_v1", "--set", "classes=10"], ["mobilenet_v1", "--plot", "p.png"],
     ["mobilenet_v1", "--alpha", "1", "--alpha", "2"], ["mobilenet_v1", "--resolution", "1e2"],
     ["mobilenet_v1", "--format", "yaml"], ["mobilenet_v1", "--convention", "Paper"],
