@@ -15,7 +15,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +81,22 @@ def _in_process(args: list[str]) -> tuple[int, str, str]:
     return code, out.buffer.getvalue().decode("utf-8"), err.getvalue()  # type: ignore[attr-defined]
 
 
-LIMITED = 'ulimit -v 4194304 && exec "$@"'
-"""The shell line a real-process case runs under: a runaway cannot take the box (4 GiB of
-address space). A shell, not ``preexec_fn``: with a ``preexec_fn`` Python forks the whole test
-process, whose resident pages then count in the child's peak RSS (``ru_maxrss`` survives
-``exec``); without one it spawns, and the peak is mbcalc's own."""
+LAUNCHER = """
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a runaway cannot take the box
+report, close, argv = int(sys.argv[1]), sys.argv[2] == "closed", sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    if close:
+        os.close(1)
+    os.execv(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+os.write(report, f"{code} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}".encode())
+"""
+"""Runs mbcalc as the child of a small process and reports its exit code, peak RSS (KiB) and
+CPU time. Spawned straight from the test process, mbcalc would inherit the test process's
+resident size as its own peak (``ru_maxrss`` survives ``fork``/``vfork`` and ``exec``)."""
 
 
 def _real_process(case: Case, args: list[str],
@@ -94,32 +104,33 @@ def _real_process(case: Case, args: list[str],
     env = {**os.environ, "PYTHONPATH": str(ROOT), **case.env}
     env.pop("COLUMNS", None)
     out_path, err_path = folder.parent / f"{folder.name}.out", folder.parent / f"{folder.name}.err"
+    read_end, write_end = os.pipe()
     with open(err_path, "wb") as err, contextlib.ExitStack() as stack:
+        stack.callback(os.close, read_end)
         if case.stdout == "full":
             out: Any = stack.enter_context(open("/dev/full", "wb"))
         elif case.stdout == "closed":
             out = None
         else:
             out = stack.enter_context(open(out_path, "wb"))
-        line = LIMITED + (" >&-" if case.stdout == "closed" else "")
-        process = subprocess.Popen(["sh", "-c", line, "sh", sys.executable, "-m", "complexity",
-                                    *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                   env=env, cwd=folder)
-        deadline = time.monotonic() + WALL_LIMIT
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                os.kill(process.pid, signal.SIGKILL)
-                os.wait4(process.pid, 0)
-                process.returncode = -9
-                pytest.fail(f"{case.id}: still running after {WALL_LIMIT} s")
-            time.sleep(0.01)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER, str(write_end), case.stdout or "file",
+                 sys.executable, "-m", "complexity", *args], stdout=out, stderr=err,
+                stdin=subprocess.DEVNULL, env=env, cwd=folder, pass_fds=(write_end,),
+                start_new_session=True)
+        finally:
+            os.close(write_end)
+        try:
+            process.wait(timeout=WALL_LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            pytest.fail(f"{case.id}: still running after {WALL_LIMIT} s")
+        code, peak_kib, cpu = os.read(read_end, 200).decode().split()
     stdout = out_path.read_bytes().decode("utf-8", "replace") if out_path.exists() else ""
-    return (process.returncode, stdout, err_path.read_bytes().decode("utf-8", "replace"),
-            usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
+    return (int(code), stdout, err_path.read_bytes().decode("utf-8", "replace"),
+            int(peak_kib) * 1024, float(cpu))
 
 
 def _cpu() -> float:
