@@ -40,7 +40,7 @@ def reference(name: str) -> tuple[Any, Any, int]:
     return report, model, report.resolution
 
 
-def real_sizes(model: Any, resolution: int) -> list[tuple[str, int, int]]:
+def real_sizes(model: Any, resolution: int, device: str = "cpu") -> list[tuple[str, int, int]]:
     """(kind, input numel, output numel) of every conv, linear and squeeze-and-excite module in
     the order they run; the convs inside a squeeze-and-excite module are its own business."""
     nn = torch.nn
@@ -58,7 +58,7 @@ def real_sizes(model: Any, resolution: int) -> list[tuple[str, int, int]]:
              or isinstance(m, se_types)]
     try:
         with torch.no_grad():
-            model(torch.zeros(1, 3, resolution, resolution))
+            model(torch.zeros(1, 3, resolution, resolution, device=device))
     finally:
         for h in hooks:
             h.remove()
