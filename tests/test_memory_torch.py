@@ -44,7 +44,8 @@ def real_sizes(model: Any, resolution: int, device: str = "cpu") -> list[tuple[s
     """(kind, input numel, output numel) of every conv, linear and squeeze-and-excite module in
     the order they run; the convs inside a squeeze-and-excite module are its own business."""
     nn = torch.nn
-    se_types = tuple(type(m) for m in model.modules() if "Squeeze" in type(m).__name__)
+    se_types = tuple(type(m) for m in model.modules()  # not torchvision's SqueezeNet
+                     if "SqueezeExcit" in type(m).__name__)
     inside_se = {id(sub) for m in model.modules() if isinstance(m, se_types)
                  for sub in m.modules() if sub is not m}
     seen: list[tuple[str, int, int]] = []
@@ -147,8 +148,8 @@ def simulated_steps(model: Any, resolution: int, device: str = "cpu") -> list[tu
 
     At each node that writes a tensor the live tensors (plus its copy) are summed: (that sum, the
     side of the node's output map) in the order the nodes run; a tensor's map follows its spatial
-    axes through permutes (a channels-last (N, H, W, C) tensor's map is H×W), and a vector's
-    side is 1."""
+    axes through permutes (a channels-last (N, H, W, C) tensor's map is H×W), a channel
+    shuffle's (N, g, C/g, H, W) map is its last two axes, and a vector's side is 1."""
     from torch.fx import Interpreter, symbolic_trace
 
     graph_module = symbolic_trace(model)
@@ -187,7 +188,9 @@ def simulated_steps(model: Any, resolution: int, device: str = "cpu") -> list[tu
                 base[n] = shared
                 return out
             size[n] = sum(o.numel() for o in outs)
-            side[n] = max(outs[0].shape[a] for a in axes[n]) if n in axes else 1
+            shape = outs[0].shape
+            side[n] = (max(shape[a] for a in axes[n]) if n in axes
+                       else max(shape[-2], shape[-1]) if len(shape) > 4 else 1)  # a shuffle's
             if _is_norm(graph_module, n) and inputs and not inputs[0][1].is_contiguous():
                 copy[n] = inputs[0][1].numel()
             return out

@@ -48,6 +48,16 @@ torchvision's order (``shortcut_first``) and compared step by step; ``main`` pri
 peaks."""
 
 
+DIFFERENT_STEPS = {
+    "densenet": "torchvision's dense layer concatenates the list of every earlier feature map at "
+                "each layer (torch.cat(features), the first a copy of the block's input alone), "
+                "holding them all until the block's final cat; the spec, like the zoo's reference, "
+                "concatenates one layer's output at a time. The same peaks (checked), other steps.",
+}
+"""Families whose torchvision model runs other tensors than the spec's between the peaks: their
+step-by-step comparison is a strict expected failure (the peak still must agree)."""
+
+
 def names() -> list[str]:
     models = pytest.importorskip("torchvision.models")
     return sorted(set(zoo_names()) & set(models.list_models(module=models)))
@@ -83,8 +93,7 @@ def model(name: str) -> Any:
 
 def check(name: str) -> dict[str, Any]:
     """Every referee on ``name``: {check: (ours, torch's)}."""
-    sys.path.insert(0, "tests")
-    import test_memory_torch as referee
+    import test_memory_torch as referee  # tests/ is on sys.path (pytest's rootdir, a script's)
 
     spec = resolve(name)
     resolution = spec.network.resolution
@@ -167,14 +176,23 @@ def test_activation_sizes_are_torchvisions_numel(name: str) -> None:
     assert ours == real
 
 
-def test_every_step_equals_the_simulation_of_torchvisions_model(name: str) -> None:
+def test_every_step_equals_the_simulation_of_torchvisions_model(
+        name: str, request: pytest.FixtureRequest) -> None:
+    reason = next((r for f, r in DIFFERENT_STEPS.items() if name.startswith(f)), None)
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     ours, real = checked(name)["steps"]
     assert ours == real
 
 
 def test_sequential_peak_equals_torchvisions(name: str) -> None:
-    ours, real = checked(name)["peak"]
-    assert ours == real
+    """The peak, and the peaks restricted to later maps (as tests/test_memory_torch.py's)."""
+    from test_memory_torch import restricted
+
+    ours, real = checked(name)["steps"]
+    assert restricted(ours) == restricted(real)
+    ours_peak, real_peak = checked(name)["peak"]
+    assert ours_peak == real_peak
 
 
 def test_weight_bytes_are_torchvisions_nbytes(name: str) -> None:
@@ -196,6 +214,8 @@ def main() -> int:
         marks.append("yes" if all(a == b for a, b in result["weights"].values()) else "NO")
         ours_peak, real_peak = result["peak"]
         marks.insert(0, "" if ours_peak == real_peak else "peak NO")
+        if any(n.startswith(f) for f in DIFFERENT_STEPS) and marks[2] == "NO":
+            marks[2] = "no (known: DIFFERENT_STEPS)"
         failed += any(m.endswith("NO") for m in marks)
         print(f"{n:22} {resolve(n).network.resolution:>4} {ours_peak:>16,} {real_peak:>16,} "
               f"{result['spec_order_peak']:>16,}  " + " ".join(m for m in marks if m), flush=True)
