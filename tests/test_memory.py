@@ -121,7 +121,7 @@ def test_weights_are_the_conventions_params_at_each_dtype() -> None:
 
 
 @pytest.mark.parametrize("name", ["mobilenet_v2", "shufflenet_v2_x1_0", "googlenet",
-                                  "resnet18", "vgg16"])
+                                  "resnet18", "vgg16", "efficientnet_b0", "convnext_tiny"])
 @pytest.mark.parametrize("schedule", ["sequential", "inverted_residual"])
 def test_peak_grid_equals_walking_every_point(name: str, schedule: str) -> None:
     spec = resolve(name)
@@ -272,3 +272,82 @@ def test_the_docs_figure_exists_and_the_plot_draws(tmp_path) -> None:  # type: i
     result = runner.invoke(app, ["mobilenet_v2", "--memory", "--plot", str(out), "--format",
                                  "json"])
     assert result.exit_code == 0 and out.read_bytes()[:4] == b"\x89PNG"
+
+
+def _profile(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Each sequential step's name, live elements and scratch on a spec given as text."""
+    from complexity.analysis.memory import profile
+
+    report = walk(load_spec(text))
+    steps = steps_of(report, "sequential")
+    return ([s.name for s in steps], profile(steps, analyse(report).tensors),
+            [s.scratch for s in steps])
+
+
+def test_views_write_no_tensor_and_move_nothing() -> None:
+    """Dropout and stochastic depth return their input in eval mode and a flatten is a view:
+    the fc reads the pw's own tensor, nothing else is ever live."""
+    text = """\
+name: views
+resolution: 8
+in_channels: 4
+layers:
+  - {kind: pw, name: a, out: 8}
+  - {kind: dropout, name: d}
+  - {kind: stochastic_depth, name: s}
+  - {kind: flatten, name: f}
+  - {kind: fc, name: fc, out: 10}
+"""
+    hw = 64
+    names, live, _ = _profile(text)
+    assert names == ["a", "d", "s", "f", "fc"]
+    assert live == [4 * hw + 8 * hw, 8 * hw, 8 * hw, 8 * hw, 8 * hw + 10]
+    memory = analyse(walk(load_spec(text)))
+    assert [(m.read, m.written, m.mac) for m in memory.layers[1:4]] == [(0, 0, 0)] * 3
+    assert memory.layers[4].mac == 8 * hw + 8 * hw * 10 + 10
+    assert memory.largest["sequential"].name == "a"
+
+
+def test_squeeze_excite_writes_its_modules_six_tensors() -> None:
+    """Pool (C), squeeze (C_r), act (C_r), excite (C), gate (C), then the scaled map, which
+    holds the gate: the peak is the scale step, x + gate + its output."""
+    text = """\
+name: se
+resolution: 8
+in_channels: 16
+layers:
+  - {kind: pw, name: a, out: 32}
+  - {kind: se, name: se, reduction: 4}
+  - {kind: pw, name: b, out: 16}
+"""
+    hw, c, c_r = 64, 32, 8
+    x = c * hw
+    names, live, _ = _profile(text)
+    assert names == ["a", "se/pool", "se/reduce", "se/act", "se/expand", "se/gate", "se", "b"]
+    assert live == [16 * hw + x, x + c, x + c + c_r, x + 2 * c_r, x + c_r + c, x + 2 * c,
+                    x + c + x, x + 16 * hw]
+    top = analyse(walk(load_spec(text))).peaks["sequential"]
+    assert (top.elements, top.step) == (2 * x + c, "se")
+    assert [t.name for t in top.live] == ["a", "se", "se/gate"]
+
+
+def test_a_layer_norm_on_a_channels_first_map_holds_a_copy() -> None:
+    """torch's layer norm makes its permuted input contiguous: a copy at the first norm after
+    the (channels-first) input; its output is channels-last, and so is everything after it, so
+    the second norm copies nothing; a 1×1 map is contiguous either way."""
+    text = """\
+name: ln
+resolution: 8
+in_channels: 3
+layers:
+  - {kind: conv, name: stem, out: 16, kernel: 1}
+  - {kind: layernorm, name: n1}
+  - {kind: pw, name: p, out: 16}
+  - {kind: layernorm, name: n2, layout: channels_last}
+  - {kind: global_pool, name: pool}
+  - {kind: layernorm, name: n3}
+"""
+    hw, x = 64, 16 * 64
+    _, live, scratch = _profile(text)
+    assert scratch == [0, x, 0, 0, 0, 0]
+    assert live == [3 * hw + x, 3 * x, 2 * x, 2 * x, x + 16, 2 * 16]

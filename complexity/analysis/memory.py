@@ -4,15 +4,29 @@ arithmetic intensity, the largest tensor, and peak live memory under two named s
 Definitions (docs/conventions.md, "Memory and data movement"):
 
 - Every row writes a tensor of its own, its activation (batch 1): no in-place operations and no
-  fusion. Tensor 0 is the network's input, tensor k the output of row k (1-based).
+  fusion. Tensor 0 is the network's input, tensor k the output of row k (1-based). Except
+  (``VIEWS``): a flatten is a view of its input, and dropout and stochastic depth are the
+  identity in inference (torch returns the input tensor itself): those rows write no tensor and
+  move nothing, and their readers read their input. A squeeze-and-excite row writes the tensors
+  its module does, one after another (``SE_PARTS``): the pooled vector (C), the squeeze (C_r),
+  its activation (C_r), the excitation (C), the gate (C), then the scaled map; those vectors
+  are the tensors after the rows' (ids len(rows) + 1 …, in row order).
 - MAC (ShuffleNet V2, Ma et al. 2018, §2): the elements a layer reads and writes — its inputs,
   its weights (the convention's params) and its output. A 1×1 conv on an h×w map, c_1 → c_2
   channels: h·w·(c_1 + c_2) + c_1·c_2. An add reads both operands (c_1 = 2·c), a concat every
   branch.
-- ``sequential``: the rows run in order, one step each. A tensor is live from the step that
-  writes it to the last step that reads it (a residual input and concat branches stay live); a
-  step holds its live tensors and its scratch (a squeeze-and-excite row keeps its gate vector of
-  C values while it scales); the peak is the largest step.
+- ``sequential``: the rows run in order, one step each (a squeeze-and-excite row one per tensor
+  it writes). A tensor is live from the step that writes it to the last step that reads it (a
+  residual input and concat branches stay live); a step holds its live tensors and its scratch;
+  the peak is the largest step.
+- Scratch: a layer norm over the channels of a channels-first map bigger than 1×1 holds a copy
+  of its input while it runs. torch normalises the last axis, so it permutes the (N, C, H, W)
+  map to (N, H, W, C) — a view — and aten::layer_norm makes it contiguous first: one C·H·W
+  buffer, freed when the norm returns (torch.profiler's memory events). Its output is
+  channels-last in storage (permuted back, a view), and torch keeps that layout downstream: a
+  conv's, a pool's, an elementwise op's output follows its (first) input's, so later norms read
+  channels-last storage and copy nothing. ConvNeXt copies at its stem's norm only. The
+  network's input is channels-first.
 - ``inverted_residual``: MobileNetV2's memory-efficient inference (Sandler et al. 2018, §5.1,
   "Memory efficient inference"): each inverted-residual block is one operation F(x) = Σ_i
   (A_i ∘ N ∘ B_i)(x) whose expanded tensor is computed one channel at a time (t = n in the
@@ -30,6 +44,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from complexity.algebra import notation as S
+from complexity.algebra.expr import ZERO as ZERO_EXPR
 from complexity.algebra.expr import Expr, Values, product, total
 from complexity.algebra.poly import ZERO, Poly
 from complexity.engine.walk import Report, Row, _sum
@@ -45,6 +60,13 @@ SCHEDULE_TITLES = {
     "inverted_residual": "inverted residual (MobileNetV2 §5.1: each inverted-residual block one "
                          "step, its expanded tensor computed one channel at a time)",
 }
+
+
+VIEWS = frozenset({"flatten", "dropout", "stochastic_depth"})
+"""Kinds whose output is their input's storage in inference: no tensor, nothing moved."""
+SE_PARTS = ("pool", "reduce", "act", "expand", "gate")
+"""The vectors a squeeze-and-excite module writes before the scaled map, in order: global pool
+(C), the squeeze FC (C_r), its activation (C_r), the excitation FC (C), the gate (C)."""
 
 
 def bytes_per(dtype: str) -> int:
@@ -102,6 +124,12 @@ class LayerMemory:
 
 def layer_memory(row: Row, operands: int) -> LayerMemory:
     """A row's sizes and MAC; ``operands`` is how many tensors it reads (2 for an add)."""
+    if row.kind in VIEWS:  # the input's own storage: nothing read, written or moved
+        return LayerMemory(row=row, read=0, written=0, weights=row.params, mac=row.params,
+                           read_formula=ZERO_EXPR, written_formula=ZERO_EXPR,
+                           mac_formula=row.params_formula if row.params else ZERO_EXPR,
+                           values=Values(row.values), read_closed=ZERO, written_closed=ZERO,
+                           mac_closed=row.params_closed)
     out = row.output
     merged = row.layer is None  # add / concat: reads the branches, not row.input
     if merged:
@@ -154,7 +182,8 @@ class Step:
     end: int
     """Rows first … end − 1 (0-based)."""
     reads: tuple[int, ...]
-    writes: int
+    writes: int | None
+    """The tensor it writes; None for a view (``VIEWS``), which writes none."""
     scratch: int
     scratch_closed: Poly
 
@@ -218,27 +247,99 @@ class Memory:
         return DTYPES[self.dtype]
 
 
+def _se_sizes(row: Row) -> tuple[int, ...]:
+    """The sizes of a squeeze-and-excite row's vectors, in ``SE_PARTS`` order."""
+    c, c_r = int(row.values["C"]), int(row.values["C_r"])
+    return c, c_r, c_r, c, c
+
+
 def _tensors(report: Report) -> list[Tensor]:
+    """Every tensor by id: the input, each row's output, then each squeeze-and-excite row's
+    vectors. C_r's closed form is C's scaled by C_r/C at this α (C_r is C/r rounded, or a share
+    of the block's input: the walk keeps its value, not its polynomial)."""
     rows = report.rows
     first = rows[0]
     out = [Tensor(0, "input", first.input, elements(first.input),
                   closed_elements(first.input_closed))]
     out += [Tensor(k, row.name, row.output, elements(row.output),
                    closed_elements(row.output_closed)) for k, row in enumerate(rows, 1)]
+    for row in rows:
+        if row.kind != "se":
+            continue
+        c_closed = _channels(row.input_closed)
+        c = int(row.values["C"])
+        for part, size in zip(SE_PARTS, _se_sizes(row), strict=True):
+            out.append(Tensor(len(out), f"{row.name}/{part}", Shape(size, 1, 1, fixed=True), size,
+                              c_closed * Fraction(size, c)))
     return out
 
 
-def sequential_steps(report: Report) -> list[Step]:
-    """One step per row; a squeeze-and-excite row's scratch is its gate vector (C values)."""
-    steps = []
-    for k, (row, reads) in enumerate(zip(report.rows, report.reads, strict=True)):
-        scratch, scratch_closed = 0, ZERO
+def _channels(shape: Shape | None) -> Poly:
+    if shape is None:
+        return ZERO
+    return shape.c if isinstance(shape.c, Poly) else Poly.const(shape.c)
+
+
+def _sizes(report: Report) -> list[int]:
+    """Every tensor's elements, in ``_tensors``'s order (without building the tensors)."""
+    rows = report.rows
+    first = rows[0].input
+    out = [int(first.c) * first.h * first.w]
+    out += [int(o.c) * o.h * o.w for o in (r.output for r in rows)]
+    for row in rows:
         if row.kind == "se":
-            scratch = int(row.values["C"])
-            c = row.input_closed.c if row.input_closed is not None else None
-            scratch_closed = (c if isinstance(c, Poly) else Poly.const(c)) if c is not None \
-                else ZERO
-        steps.append(Step(row.name, k, k + 1, reads, k + 1, scratch, scratch_closed))
+            out += _se_sizes(row)
+    return out
+
+
+def _names(report: Report) -> list[str]:
+    """Every tensor's name, in ``_tensors``'s order."""
+    rows = report.rows
+    return ["input", *(r.name for r in rows),
+            *(f"{r.name}/{part}" for r in rows if r.kind == "se" for part in SE_PARTS)]
+
+
+def resolved_reads(report: Report) -> tuple[list[tuple[int, ...]], dict[int, int]]:
+    """Each row's reads with views resolved (a view's reader reads the view's input), and the
+    views: the tensor id of each ``VIEWS`` row → the tensor whose storage it is."""
+    alias: dict[int, int] = {}
+    out = []
+    for k, (row, reads) in enumerate(zip(report.rows, report.reads, strict=True), 1):
+        here = tuple(alias.get(t, t) for t in reads) if alias else reads
+        out.append(here)
+        if row.kind in VIEWS:
+            alias[k] = here[0]
+    return out, alias
+
+
+def sequential_steps(report: Report) -> list[Step]:
+    """One step per row (a squeeze-and-excite row: one per tensor it writes, the scaled map's
+    under the row's name); a view's step writes nothing; a layer norm on a channels-first map
+    holds a copy of its input (module docstring)."""
+    steps = []
+    reads_of, _ = resolved_reads(report)
+    extra = len(report.rows) + 1
+    last = {0: False}  # tensor id → whether its storage is channels-last
+    for k, (row, reads) in enumerate(zip(report.rows, reads_of, strict=True)):
+        kind = row.kind
+        layout = last.get(reads[0], False) if reads else False
+        last[k + 1] = layout
+        if kind in VIEWS:
+            steps.append(Step(row.name, k, k + 1, reads, None, 0, ZERO))
+        elif kind == "se":
+            held = previous = reads[0]
+            for part in SE_PARTS:
+                steps.append(Step(f"{row.name}/{part}", k, k + 1, (previous,), extra, 0, ZERO))
+                previous, extra = extra, extra + 1
+            steps.append(Step(row.name, k, k + 1, (held, previous), k + 1, 0, ZERO))
+        elif kind == "layernorm":
+            last[k + 1] = True
+            x = row.input
+            copy = not layout and x.h * x.w > 1
+            steps.append(Step(row.name, k, k + 1, reads, k + 1, elements(x) if copy else 0,
+                              closed_elements(row.input_closed) if copy else ZERO))
+        else:
+            steps.append(Step(row.name, k, k + 1, reads, k + 1, 0, ZERO))
     return steps
 
 
@@ -254,7 +355,8 @@ def _block_name(rows: Sequence[Row]) -> str:
 
 def inverted_steps(report: Report) -> list[Step]:
     """``sequential_steps`` with each inverted-residual block as one step (MobileNetV2 §5.1)."""
-    rows, reads = report.rows, report.reads
+    rows = report.rows
+    reads, alias = resolved_reads(report)
     blocks: dict[int, int] = {}
     for kind, first, end in report.spans:
         if kind != "inverted_residual" or end <= first:
@@ -267,13 +369,18 @@ def inverted_steps(report: Report) -> list[Step]:
             blocks[first] = end
     steps: list[Step] = []
     sequential = sequential_steps(report)
+    j = 0
     k = 0
     while k < len(rows):
         if k not in blocks:
-            steps.append(sequential[k])
+            while j < len(sequential) and sequential[j].first == k:
+                steps.append(sequential[j])
+                j += 1
             k += 1
             continue
         end = blocks[k]
+        while j < len(sequential) and sequential[j].first < end:
+            j += 1
         span = rows[k:end]
         dw = next(r for r in span if r.kind == "dw")
         scratch = dw.output.h * dw.output.w
@@ -281,7 +388,8 @@ def inverted_steps(report: Report) -> list[Step]:
         if span[0] is not dw:  # an expansion layer: one channel of its output too
             scratch += dw.input.h * dw.input.w
             scratch_closed = scratch_closed + closed_elements(_one_channel(dw.input_closed))
-        steps.append(Step(_block_name(span), k, end, reads[k], end, scratch, scratch_closed))
+        steps.append(Step(_block_name(span), k, end, reads[k], alias.get(end, end), scratch,
+                          scratch_closed))
         k = end
     return steps
 
@@ -303,7 +411,8 @@ def lifetimes(steps: Sequence[Step]) -> dict[int, tuple[int, int]]:
             if t not in span:
                 raise AssertionError(f"step {step.name} reads tensor {t}, which no step writes")
             span[t] = (span[t][0], j)
-        span[step.writes] = (j, j)
+        if step.writes is not None:
+            span[step.writes] = (j, j)
     return span
 
 
@@ -460,10 +569,7 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
 
     def items(report: Report) -> tuple[list[Step], list[int]]:
         steps = steps_of(report, schedule)
-        first = report.rows[0].input
-        return steps, ([int(first.c) * first.h * first.w]
-                       + [int(o.c) * o.h * o.w for o in (r.output for r in report.rows)]
-                       + [s.scratch for s in steps])
+        return steps, _sizes(report) + [s.scratch for s in steps]
 
     def direct(alpha: Fraction, size: int) -> PeakPoint:
         report = walk_at(alpha, size)
@@ -475,7 +581,8 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
         base_steps, base = items(base_report)
     except MbcalcError:
         return [direct(a, r) for a in alphas for r in sizes]
-    ntensors = len(base_report.rows) + 1
+    base_names = _names(base_report)
+    ntensors = len(base_names)
     layout = [(s.first, s.end, s.reads, s.writes) for s in base_steps]
     columns: list[list[int] | None] = []
     for r in sizes:
@@ -493,7 +600,7 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
     spatial = [[float(v) for v in key] for key in classes]
     smallest = [min(v, default=0.0) for v in spatial]
     largest = [max(v, default=0.0) for v in spatial]
-    by_name = {row.name: k for k, row in enumerate(base_report.rows, 1)}
+    by_name = {name: k for k, name in enumerate(base_names) if k}
     scratch_by_name = {s.name: ntensors + j for j, s in enumerate(base_steps)}
     plans: dict[Any, tuple[list[list[int]], list[int]] | None] = {}
 
@@ -502,13 +609,14 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
         shape = tuple((s.first, s.end, s.reads, s.writes) for s in steps)
         if shape in plans:
             return plans[shape]
-        count = len(report.rows) + 1
+        names = _names(report)
+        count = len(names)
         to_base = [0] * (count + len(steps))
         for k in range(1, count):
-            name = report.rows[k - 1].name
+            name = names[k]
             if name in by_name:
                 to_base[k] = by_name[name]
-            elif report.reads[k - 1]:
+            elif k <= len(report.rows) and report.reads[k - 1]:
                 to_base[k] = to_base[report.reads[k - 1][0]]
             else:
                 plans[shape] = None

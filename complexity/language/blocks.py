@@ -256,7 +256,9 @@ class ShuffleV1Unit(_Block):
         if self.stride == 1:
             return [{"kind": "residual", "layers": body}, _RELU]
         pool = {"kind": "avgpool", "name": "shortcut_pool", "kernel": 3, "stride": 2, "padding": 1}
-        return [{"kind": "concat", "branches": [[pool], body]}, _RELU]
+        # listed in the order they run: the reference code computes the body, then pools the
+        # shortcut (the concat puts the pool's channels first; no count depends on that order)
+        return [{"kind": "concat", "branches": [body, [pool]]}, _RELU]
 
 
 class ShuffleV2Unit(_Block):

@@ -55,7 +55,8 @@ def memory_notes(memory: Memory, bounds: list[Bound] | None = None) -> list[str]
     per = memory.bytes
     notes = [
         f"Precision {memory.dtype}: {per} byte{'s' if per > 1 else ''} per element; "
-        "KB/MB = 10³/10⁶ bytes. Every row writes its own tensor (no in-place ops, no fusion).",
+        "KB/MB = 10³/10⁶ bytes. Every row writes its own tensor (no in-place ops, no fusion) "
+        "but views (flatten, dropout, stochastic depth), which write none.",
         f"Weights: {memory.weights:,} elements = {size(memory.weights * per)} "
         f"({memory.report.convention} convention's params)",
         f"MAC (elements read + written, ShuffleNet V2): {memory.mac:,} = "
