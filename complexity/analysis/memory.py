@@ -47,6 +47,7 @@ from complexity.algebra import notation as S
 from complexity.algebra.expr import ZERO as ZERO_EXPR
 from complexity.algebra.expr import Expr, Values, product, total
 from complexity.algebra.poly import ZERO, Poly
+from complexity.engine.resize import resized
 from complexity.engine.walk import Report, Row, _sum
 from complexity.errors import MbcalcError
 from complexity.language.shapes import Shape
@@ -555,7 +556,8 @@ class PeakPoint:
 
 def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fraction],
               sizes: Sequence[int], schedule: Schedule = "sequential") -> list[PeakPoint]:
-    """Peaks over α × resolution (α slowest), exactly, walking once per α and once per size.
+    """Peaks over α × resolution (α slowest), exactly, walking once per α; each size's maps come
+    from the walk at α = 1 passed through that size (``engine.resize``), or a walk there.
 
     A tensor's size is c(α)·s(resolution), so its size at (α, r) is E(α, r₀)·E(1, r)/E(1, r₀),
     r₀ the first size, E(1, ·) the same-named tensor at α = 1 (or, for a row that exists at this
@@ -587,7 +589,7 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
     columns: list[list[int] | None] = []
     for r in sizes:
         try:
-            steps, at_r = items(walk_at(Fraction(1), r))
+            steps, at_r = items(resized(base_report, r) or walk_at(Fraction(1), r))
             columns.append(at_r if [(s.first, s.end, s.reads, s.writes) for s in steps] == layout
                            else None)
         except MbcalcError:
