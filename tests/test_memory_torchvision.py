@@ -37,17 +37,6 @@ BUILD_ARGS: dict[str, dict[str, Any]] = {
 }
 """As tests/test_torchvision_zoo.py: the auxiliary heads torchvision drops when trained."""
 
-SHORTCUT_FIRST = {"regnet"}
-"""Families whose torchvision blocks run the projection shortcut before the body
-(``x = self.proj(x) + self.f(x)`` in torchvision's ResBottleneckBlock), while the spec's residual
-(and the zoo's hand-written reference) runs the body first: the same tensors, in another order.
-The spec language has no way to say "shortcut first" yet, so ``mbcalc``'s sequential peak is
-the body-first order's, above torchvision's where a stride-2 block holds the peak (its input x
-stays live through the body). Here the engine's own steps and lifetimes are run in
-torchvision's order (``shortcut_first``) and compared step by step; ``main`` prints both
-peaks."""
-
-
 DIFFERENT_STEPS = {
     "densenet": "torchvision's dense layer concatenates the list of every earlier feature map at "
                 "each layer (torch.cat(features), the first a copy of the block's input alone), "
@@ -101,15 +90,11 @@ def check(name: str) -> dict[str, Any]:
     real = model(name)
     memory = analyse(report)
     layers = memory.layers
-    if family(name, SHORTCUT_FIRST):
-        layers = [layers[k] for k in torchvision_order(report)]
     ours_sizes = [("se" if m.row.kind == "se" else "layer", m.read, m.written)
                   for m in layers if m.row.kind in referee.COSTED | {"se"}]
     real_sizes = referee.real_sizes(real, resolution, device=device(name))
     steps = referee.simulated_steps(real, resolution, device=device(name))
     ours_steps = referee.engine_steps(report)
-    if family(name, SHORTCUT_FIRST):
-        ours_steps = shortcut_first(report)
     torch_report = walk(spec, convention="torch", closed=False)
     torch = pytest.importorskip("torch")
     weights = {d: (analyse(torch_report, d).weights * size,
@@ -122,39 +107,6 @@ def check(name: str) -> dict[str, Any]:
         "spec_order_peak": memory.peaks["sequential"].elements,
         "weights": weights,
     }
-
-
-def torchvision_order(report: Any) -> list[int]:
-    """The rows in the order torchvision's RegNet runs them: in each block with a projection
-    shortcut, the shortcut's rows (``…/downsample``) before the body's."""
-    rows = report.rows
-    order: list[int] = []
-    k = 0
-    while k < len(rows):
-        block = rows[k].name.rsplit("/", 1)[0] if "/" in rows[k].name else None
-        shortcut = [j for j in range(k, len(rows))
-                    if block and rows[j].name.startswith(f"{block}/downsample")]
-        if shortcut and all(rows[j].name.startswith(f"{block}/") for j in range(k, shortcut[0])):
-            order += shortcut + list(range(k, shortcut[0]))
-            k = shortcut[-1] + 1
-        else:
-            order.append(k)
-            k += 1
-    assert sorted(order) == list(range(len(rows)))
-    return order
-
-
-def shortcut_first(report: Any) -> list[tuple[int, int]]:
-    """``engine_steps`` with the rows in ``torchvision_order``: the same tensors and reads, run
-    in torchvision's order."""
-    from complexity.analysis.memory import _tensors, profile, sequential_steps
-
-    position = {k: i for i, k in enumerate(torchvision_order(report))}
-    steps = sorted(sequential_steps(report), key=lambda s: position[s.first])  # stable
-    tensors = _tensors(report)
-    return [(live, max(tensors[s.writes].shape.h, tensors[s.writes].shape.w))
-            for s, live in zip(steps, profile(steps, tensors), strict=True)
-            if s.writes is not None]
 
 
 def family(name: str, families: set[str]) -> bool:

@@ -32,3 +32,42 @@ def test_identical_layers_named_apart_are_costed_once(monkeypatch: pytest.Monkey
     assert [r.layer.name for r in report.rows if r.layer] == [f"c{i}" for i in range(200)]
     assert report.madds == 200 * (3 * 3 * 16 * 16 * 32 * 32)  # D_K²·M·N·D_F² each
     assert report.params == 200 * (3 * 3 * 16 * 16)  # no bias in the paper convention
+
+
+SHORTCUT_FIRST = """
+name: sf
+resolution: 8
+layers:
+  - {kind: conv, name: stem, out: 4, kernel: 3, padding: same}
+  - kind: residual
+    first: {first}
+    when: project_if_needed
+    layers:
+      - {kind: conv, name: a, out: 8, kernel: 3, stride: 2, padding: same}
+      - {kind: conv, name: b, out: 32, kernel: 3, padding: same}
+      - {kind: conv, name: c, out: 8, kernel: 3, padding: same}
+    shortcut: [{kind: conv, name: proj, out: 8, kernel: 1, stride: 2}]
+  - {kind: global_pool, name: pool}
+"""
+
+
+def test_a_shortcut_that_runs_first_comes_first() -> None:
+    from complexity.analysis.memory import analyse
+    from complexity.engine.walk import walk
+    from complexity.language.specfile import load_spec
+
+    def report(first: str):  # type: ignore[no-untyped-def]
+        return walk(load_spec(SHORTCUT_FIRST.replace("{first}", first), "sf.yaml"))
+
+    body, short = report("layers"), report("shortcut")
+    assert [r.name for r in body.rows] == ["stem", "a", "b", "c", "proj", "proj/add", "pool"]
+    assert [r.name for r in short.rows] == ["stem", "proj", "a", "b", "c", "proj/add", "pool"]
+    # tensor k is row k's output: the add reads the body's last (c) and the projection
+    assert body.reads == [(0,), (1,), (2,), (3,), (1,), (4, 5), (6,)]
+    assert short.reads == [(0,), (1,), (1,), (3,), (4,), (5, 2), (6,)]
+    assert (short.params, short.madds) == (body.params, body.madds)
+    # stem 4×8² = 256, a and c 8×4² = 128, b 32×4² = 512, proj 128. Body first, the stem's
+    # output stays live through the body for proj: 256 + 128 + 512 at b. Shortcut first,
+    # proj's smaller output does instead: 128 + 128 + 512 at b.
+    assert analyse(body).peaks["sequential"].elements == 256 + 128 + 512
+    assert analyse(short).peaks["sequential"].elements == 128 + 128 + 512

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, get_args
@@ -416,6 +416,7 @@ class Walker:
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
         entry = self.tensor
         first = len(self.rows)
+        marks = len(self.decisions), len(self.spans)
         y, ys = self.sequence(block.layers, x, xs, scope)
         body = self.tensor
         if block.when != "always":
@@ -441,8 +442,36 @@ class Walker:
                 "layers", f"residual add: layers give {_text(y)} but the shortcut gives "
                 f"{_text(sx)}" + ("" if block.shortcut else "; add a projection (shortcut)"),
             ), path, scope.prefix or self.last)
+        if block.first == "shortcut" and short != entry:
+            renumber = self.shortcut_first(first, body, len(self.rows), marks)
+            body, short = renumber(body), renumber(short)
         self.merge_row("add", scope, x, y, entry, (body, short), ys)
         return y, ys
+
+    def shortcut_first(self, start: int, middle: int, end: int,
+                       marks: tuple[int, int]) -> Callable[[int], int]:
+        """Move rows middle … end − 1 (a shortcut) before rows start … middle − 1 (its body),
+        as a framework that computes the shortcut first runs them, and renumber the tensors
+        they read and write (tensor k is row k's output); ``marks`` are the lengths of
+        ``decisions`` and ``spans`` when the body began. Returns the renumbering."""
+        body, short = middle - start, end - middle
+
+        def new(t: int) -> int:
+            return t + short if start < t <= middle else t - body if middle < t <= end else t
+
+        def moved(items: list[Any]) -> list[Any]:
+            return items[:start] + items[middle:end] + items[start:middle] + items[end:]
+
+        self.rows, self.contexts = moved(self.rows), moved(self.contexts)
+        self.reads = [tuple(map(new, r)) for r in moved(self.reads)]
+        self.inputs = list(map(new, moved(self.inputs)))
+        decided, spanned = marks
+        self.decisions[decided:] = [(new(a), new(b), c, s)
+                                    for a, b, c, s in self.decisions[decided:]]
+        self.spans[spanned:] = [(kind, new(lo + 1) - 1, new(hi)) for kind, lo, hi
+                                in self.spans[spanned:]]
+        self.tensor = new(self.tensor)
+        return new
 
     def concat(self, block: Concat, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
         count = len(block.branches)

@@ -319,6 +319,9 @@ class Bottleneck(_Block):
     se: SE = False
     """A squeeze-and-excite after the 3×3 (RegNetY): ``true`` squeezes to a quarter of the
     block's input, floor(0.25·in), or a mapping of ``se`` fields."""
+    first: Literal["layers", "shortcut"] = "layers"
+    """Which side runs first (the residual's ``first``): torchvision's RegNet computes the
+    projection before the body, its ResNet after."""
 
     @model_validator(mode="after")
     def _groups(self) -> Bottleneck:
@@ -337,7 +340,8 @@ class Bottleneck(_Block):
                 + conv_bn(self.mid, 3, s3, 1, name="conv2", groups=groups, bias=b, act=act)
                 + se_layer(self.se, {"ratio": 0.25, "of": "block"})
                 + conv_bn(self.out, 1, 1, 0, act="none", name="conv3", bias=b))
-        return [_projected(body, self.out, self.stride, b), *_merged_act(act)]
+        return [{**_projected(body, self.out, self.stride, b), "first": self.first},
+                *_merged_act(act)]
 
 
 _RELU = {"kind": "act", "fn": "relu", "name": "relu"}

@@ -117,6 +117,10 @@ class Residual(_Container):
     layers: Items = Field(min_length=1)
     shortcut: Items = Field(default_factory=list)
     """The projection on the shortcut (e.g. 1×1 conv + BN); empty is the identity."""
+    first: Literal["layers", "shortcut"] = "layers"
+    """Which side runs first. ``shortcut``: the shortcut's rows come before the layers', as in
+    torchvision's RegNet (``proj(x) + f(x)``): the same counts, another order of rows, and so
+    other tensors alive together (peak memory)."""
     when: Literal["always", "shapes_match", "project_if_needed"] = "always"
     """``shapes_match``: add only where layers(x) has x's shape, else no shortcut at all
     (MobileNetV2/V3: stride 1 and in = out); ``project_if_needed``: use ``shortcut`` only where

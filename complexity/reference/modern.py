@@ -147,7 +147,8 @@ class RegNetBlock(nn.Module):
                         if stride != 1 or cin != cout else nn.Identity())
 
     def forward(self, x: Tensor) -> Tensor:
-        return torch.relu(self.body(x) + self.project(x))
+        # the projection first, as torchvision's ResBottleneckBlock (proj(x) + f(x))
+        return torch.relu(self.project(x) + self.body(x))
 
 
 def _regnet(d: int, w0: int, wa: float, wm: float, g: int, se: bool,
