@@ -382,7 +382,7 @@ def measure_keras(model: Any) -> list[Measured]:
     except (AttributeError, IndexError, TypeError):
         layers = list(model.layers)  # not a functional graph we can follow
     measured = []
-    for layer in layers:
+    for layer in _flatten(layers):
         params = layer.count_params() if getattr(layer, "built", False) else 0
         if not params:
             continue
@@ -393,6 +393,18 @@ def measure_keras(model: Any) -> list[Measured]:
         else:
             measured.append(Measured(layer.name, params, None))
     return measured
+
+
+def _flatten(layers: list[Any]) -> list[Any]:
+    """Layers with the layers of a nested Sequential model (Keras's ConvNeXt stem and
+    downsampling blocks) in its place, in the order it runs them."""
+    flat = []
+    for layer in layers:
+        if type(layer).__name__ == "Sequential":
+            flat += _flatten(list(layer.layers))
+        else:
+            flat.append(layer)
+    return flat
 
 
 def measure_keras_model(model: Any, progress: Progress | None = None) -> Measurement:
