@@ -88,6 +88,8 @@ APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     # variance: no weights); XLarge is Keras's only.
     **{f"convnext_{size}": (_fixed_width(f"ConvNeXt{size.title()}"), {})
        for size in ("tiny", "small", "base", "large")},
+    "convnext_xlarge_keras": (_fixed_width("ConvNeXtXLarge"), {"framework": "keras"}),
+    "inception_resnet_v2": (_fixed_width("InceptionResNetV2"), {}),
 }
 """Zoo name → (builder(alpha, input shape, classes), the spec variables Keras's variant needs)."""
 
