@@ -78,12 +78,15 @@ APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     # variance and a count: 7 weights, no multiply-adds counted).
     **{f"efficientnet_b{phi}_keras": (_fixed_width(f"EfficientNetB{phi}"), {"framework": "keras"})
        for phi in range(8)},
-    # Keras's EfficientNetV2: B0–B3 (Keras only) and S, M, L; built without their Rescaling /
-    # Normalization input layers (B0–B3's Normalization has constant mean and variance: no
-    # weights either way).
+    # Keras's EfficientNetV2: B0–B3 (Keras only) and S, M, L (torchvision's layers); built
+    # without their Rescaling / Normalization input layers (B0–B3's Normalization has constant
+    # mean and variance: no weights, no multiply-adds, either way).
     **{f"efficientnet_v2_{size}_keras": (
         _fixed_width(f"EfficientNetV2{size.upper()}", include_preprocessing=False),
-        {"framework": "keras"}) for size in ("b0", "b1", "b2", "b3", "s", "m", "l")},
+        {"framework": "keras"}) for size in ("b0", "b1", "b2", "b3")},
+    **{f"efficientnet_v2_{size}": (
+        _fixed_width(f"EfficientNetV2{size.upper()}", include_preprocessing=False), {})
+       for size in ("s", "m", "l")},
     # Keras's ConvNeXts are torchvision's layers (its input Normalization has constant mean and
     # variance: no weights); XLarge is Keras's only.
     **{f"convnext_{size}": (_fixed_width(f"ConvNeXt{size.title()}"), {})
