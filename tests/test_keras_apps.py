@@ -92,3 +92,23 @@ def test_a_keras_variant_is_not_built_without_its_variables() -> None:
     # torchvision member against it names the variable to set, before building anything.
     with pytest.raises(MbcalcError, match="framework=keras"):
         api.verify("efficientnet_b0_keras", framework="keras", sets={"framework": "torchvision"})
+
+
+@pytest.mark.fullgrid
+def test_nasnet_mobile_figures_on_the_keras_page() -> None:
+    # NASNet is not in the zoo (docs/zoo/keras.md says what the language lacks); the page
+    # gives Keras's figures for whoever adds it. Keras 3's NASNetMobile refuses the torch
+    # backend, so its internal builder is called with NASNetMobile's arguments.
+    from pathlib import Path
+
+    import torch
+    from keras.src.applications.nasnet import NASNet
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = NASNet((224, 224, 3), penultimate_filters=1056, num_blocks=4, stem_block_filters=32,
+                   skip_reduction=False, filter_multiplier=2, weights=None, default_size=224)
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(torch.zeros(1, 224, 224, 3), training=False)
+    page = (Path(__file__).resolve().parents[1] / "docs" / "zoo" / "keras.md").read_text("utf-8")
+    assert f"{model.count_params():,} with `count_params()`" in page
+    assert f"{counter.get_total_flops() // 2:,} multiply-adds" in page
