@@ -1085,12 +1085,74 @@ def _regnet_members() -> str:
 
 @snippet("convnext-members.md")
 def _convnext_members() -> str:
-    return _family_table([f"convnext_{s}" for s in ("tiny", "small", "base", "large")])
+    return _family_table([f"convnext_{s}" for s in ("tiny", "small", "base", "large")]
+                         + ["convnext_xlarge_keras"])
 
 
 @snippet("convnext-by-kind.md")
 def _convnext_by_kind() -> str:
     return console(mbcalc("convnext_tiny", "--convention", "torch", "--by-kind", "--summary"))
+
+
+KERAS_APPLICATIONS = [
+    ("mobilenet_v1", "MobileNet"), ("mobilenet_v2", "MobileNetV2"),
+    ("mobilenet_v3_large", "MobileNetV3Large"), ("mobilenet_v3_small", "MobileNetV3Small"),
+    ("inception_v3", "InceptionV3"), ("inception_resnet_v2", "InceptionResNetV2"),
+    ("xception", "Xception"),
+    *((f"resnet{d}", f"ResNet{d}") for d in (50, 101, 152)),
+    *((f"resnet{d}_v2", f"ResNet{d}V2") for d in (50, 101, 152)),
+    ("vgg16", "VGG16"), ("vgg19", "VGG19"),
+    *((f"densenet{d}", f"DenseNet{d}") for d in (121, 169, 201)),
+    *((f"efficientnet_b{i}_keras", f"EfficientNetB{i}") for i in range(8)),
+    *((f"efficientnet_v2_b{i}_keras", f"EfficientNetV2B{i}") for i in range(4)),
+    *((f"efficientnet_v2_{s}", f"EfficientNetV2{s.upper()}") for s in "sml"),
+    *((f"convnext_{s}", f"ConvNeXt{s.title()}") for s in ("tiny", "small", "base", "large")),
+    ("convnext_xlarge_keras", "ConvNeXtXLarge"),
+]
+"""Every keras.applications CNN the zoo has (complexity/reference/keras_apps.py's
+APPLICATIONS, with the Keras constructor's name), in the order docs/zoo/keras.md lists them."""
+
+KERAS_SETS = {"mobilenet_v3_large": ("--set", "rounding=keras"),
+              "mobilenet_v3_small": ("--set", "rounding=keras"),
+              "inception_v3": ("--set", "variant=keras"),
+              **{f"resnet{d}": ("--set", "variant=keras") for d in (50, 101, 152)}}
+"""The variables a zoo name needs set to be Keras's network (APPLICATIONS' second item)."""
+
+
+def _keras_table(names: list[tuple[str, str]]) -> str:
+    """Each Keras network at its own size: params under paper and keras (= count_params())
+    and MAdds (= FlopCounterMode / 2 on Keras's torch backend: mbcalc verify --framework keras)."""
+    rows = []
+    for name, application in names:
+        sets = KERAS_SETS.get(name, ())
+        own = _spec(name, tuple(sets[1::2])).network.resolution
+        paper, keras = totals(name, *sets), totals(name, "--convention", "keras", *sets)
+        rows.append([f"`{name}`" + (f" `{' '.join(sets)}`" if sets else ""),
+                     f"`{application}`", own, paper["params"], keras["params"], paper["madds"]])
+    return table(["zoo name", "keras.applications", "size", "paper params",
+                  "keras params (count_params)", "MAdds"], rows, right={2, 3, 4, 5})
+
+
+@snippet("keras-members.md")
+def _keras_members() -> str:
+    return _keras_table(KERAS_APPLICATIONS)
+
+
+@snippet("efficientnet-v2-keras.md")
+def _efficientnet_v2_keras() -> str:
+    return _keras_table([(n, a) for n, a in KERAS_APPLICATIONS if n.startswith("efficientnet_v2")])
+
+
+@snippet("inception-resnet-v2-conventions.md")
+def _inception_resnet_v2_conventions() -> str:
+    counts = {c: totals("inception_resnet_v2", "--convention", c)["params"]
+              for c in ("paper", "torch", "keras")}
+    what = {"paper": "conv and fc weights",
+            "torch": "+ biases (the 40 up-projections' and the fc's) + batch norm β "
+                     "(no γ: Keras's scale=False)",
+            "keras": "+ batch norm moving mean and variance: `count_params()`"}
+    return table(["convention", "params", "what it counts"],
+                 [[c, counts[c], what[c]] for c in counts], right={1})
 
 
 def _measure(figure: Figure) -> int:

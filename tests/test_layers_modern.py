@@ -82,6 +82,16 @@ def test_layer_scale_is_a_free_standing_parameter() -> None:
     assert ours(ChannelScale(kind="scale"), 96, 7, 7, "paper")[1] == 0
 
 
+def test_a_constant_scale_has_no_parameter() -> None:
+    # Inception-ResNet's x + 0.17·r: a multiply by a Python float, no weight; FlopCounterMode
+    # counts no multiply-adds for it.
+    x = torch.zeros(1, 320, 35, 35)
+    assert madds(lambda t: t * 0.17, x) == 0
+    for convention in ("paper", "torch", "keras"):
+        assert ours(ChannelScale(kind="scale", value=0.17), 320, 35, 35, convention)[1:] == (0, 0)
+    assert ours(ChannelScale(kind="scale", value=0.17, bias=True), 8, 2, 2)[1] == 8
+
+
 def test_free_layers() -> None:
     for layer in (StochasticDepth(kind="stochastic_depth", p=0.1),
                   Activation(kind="act", fn="gelu"), Activation(kind="act", fn="silu")):

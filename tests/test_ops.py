@@ -76,6 +76,7 @@ def test_norms_scale_linear_and_the_new_activations(tmp_path: Path) -> None:
   - {kind: stochastic_depth, p: 0.1}
   - {kind: linear, out: 6}
   - {kind: linear, out: 4, bias: false}
+  - {kind: scale, value: 0.17}
 """)
     e, positions = 4 * 8 * 8, 8 * 8  # the 4×8×8 map
     # Per vector of n values: mean n, centre n, variance 2n, 1/sqrt(var + eps) 3, normalise n:
@@ -94,6 +95,7 @@ def test_norms_scale_linear_and_the_new_activations(tmp_path: Path) -> None:
     assert rows[13] == {}  # stochastic depth: the identity at inference
     assert rows[14] == {"bias": 6 * positions}  # its 4·6·64 multiply-adds are MAdds
     assert rows[15] == {}
+    assert rows[16] == {"scale": e}  # a constant scale: still 1 multiply per element
 
 
 def test_se_activation_is_the_blocks(tmp_path: Path) -> None:

@@ -276,3 +276,23 @@ def test_keras_reference_on_tensorflow() -> None:
 
     data = json.loads(done.stdout)
     assert data["ok"] and data["framework"] == "keras"
+
+
+def test_keras_layers_pair_on_their_own_madds(tmp_path: Path) -> None:
+    # The depthwise conv's stride moved to the pointwise conv after it: every layer keeps its
+    # params and the map after pw keeps its size, but dw now runs at 32×32 instead of 16×16.
+    # Keras's per-layer MAdds (FlopCounterMode around each layer) single out dw.
+    pytest.importorskip("keras")
+    text = Path(SPEC).read_text()
+    moved = text.replace("{kind: dw, name: dw, kernel: 3, stride: 2, padding: 1}",
+                         "{kind: dw, name: dw, kernel: 3, padding: 1}").replace(
+        "{kind: pw, name: pw, out: 32}",
+        "{kind: conv, name: pw, out: 32, kernel: 1, stride: 2, padding: 0}")
+    assert moved != text
+    spec = tmp_path / "moved.yaml"
+    spec.write_text(moved)
+    code, out, err = verify_ref(spec=str(spec), ref=f"{MODELS / 'small_net.py'}:build_keras")
+    assert code == EXIT_MISMATCH, out + err
+    bad = [line for line in crossed(out) if line.startswith("|")]
+    assert len(bad) == 1 and "| dw |" in bad[0], bad
+    assert "1 layer(s) do not match" in out

@@ -1,6 +1,6 @@
 """EfficientNet's Keras variant against keras.applications: params under the keras convention
-equal ``count_params()``. (B3 and ConvNeXtTiny were checked the same way by hand — building
-them takes a minute on CI's CPUs: 12,320,535 and 28,589,128.)"""
+equal ``count_params()``, and the 7 weights of its input Normalization layer. (Every Keras
+variant, layer by layer with MAdds: tests/test_keras_apps.py.)"""
 
 from __future__ import annotations
 

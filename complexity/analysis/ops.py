@@ -97,8 +97,9 @@ COSTS: tuple[OpCost, ...] = (
            "layers' biases, and the multiply that scales each channel (Hu et al. 2018, Fig. 2)"),
     OpCost("layer scale / channel scale", "C·D_F² (+ C·D_F² bias adds with a bias)",
            "scale, bias",
-           "γ·x: 1 multiply per element (Touvron et al. 2021, CaiT eq. 4; ConvNeXt's γ); a "
-           "per-channel bias adds 1 per element in the bias column"),
+           "γ·x: 1 multiply per element (Touvron et al. 2021, CaiT eq. 4; ConvNeXt's γ), "
+           "whether γ is learnt or a constant (`value`: Inception-ResNet's residual scaling); "
+           "a per-channel bias adds 1 per element in the bias column"),
     OpCost("per-pixel linear", "N·D_F² bias adds", "bias",
            "its M·N·D_F² multiply-adds are MAdds; the bias adds one per output element"),
     OpCost("concat, channel shuffle, flatten, dropout, stochastic depth (inference)", "0", "—",

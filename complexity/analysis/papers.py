@@ -56,6 +56,7 @@ def _exact(text: str) -> Printed:
 
 
 MN = "MobileNet paper"
+V2_README = "EfficientNetV2 release (google/automl README)"
 PAPERS: list[tuple[str, str, list[Figure]]] = [
     ("MobileNetV1", "mobilenet_v1.md", [
         Figure(("mobilenet_v1",), "MAdds", _m("569"), f"{MN}, Table 8"),
@@ -223,6 +224,39 @@ PAPERS: list[tuple[str, str, list[Figure]]] = [
                "printed as FLOPS; they are multiply-adds"),
         Figure(("efficientnet_b7", "--convention", "torch"), "params", _m("66"),
                "EfficientNet paper, Table 2"),
+    ]),
+    ("EfficientNetV2", "zoo/efficientnet.md#efficientnetv2-in-keras", [
+        *(f for name, params, flops in (("b0", "7.1", "0.72"), ("b1", "8.1", "1.2"),
+                                         ("b2", "10.1", "1.7"), ("b3", "14.4", "3.0"))
+          for f in (
+              Figure((f"efficientnet_v2_{name}_keras", "--convention", "torch"), "params",
+                     _m(params), V2_README, "trainable params"),
+              Figure((f"efficientnet_v2_{name}_keras",), "MAdds", _m(flops, 10**9), V2_README,
+                     "printed as FLOPs; they are multiply-adds"))),
+        Figure(("efficientnet_v2_s", "--convention", "torch"), "params", _m("21.5"), V2_README),
+        Figure(("efficientnet_v2_s",), "MAdds", _m("8.4", 10**9), V2_README,
+               "printed as FLOPs; they are multiply-adds"),
+        Figure(("efficientnet_v2_m", "--convention", "torch"), "params", _m("54.1"), V2_README),
+        Figure(("efficientnet_v2_m",), "MAdds", _m("24.7", 10**9), V2_README, "not traced"),
+        Figure(("efficientnet_v2_l", "--convention", "torch"), "params", _m("119.5"), V2_README,
+               "not traced; Keras's and torchvision's L are exactly mbcalc's"),
+        Figure(("efficientnet_v2_l",), "MAdds", _m("56.3", 10**9), V2_README, "not traced"),
+        Figure(("efficientnet_v2_s", "--convention", "torch"), "params", _m("22"),
+               "EfficientNetV2 paper, Table 7", "the release's S: 21.5M"),
+        Figure(("efficientnet_v2_s",), "MAdds", _m("8.8", 10**9),
+               "EfficientNetV2 paper, Table 7", "the release's S: 8.4B"),
+        Figure(("efficientnet_v2_m", "--convention", "torch"), "params", _m("54"),
+               "EfficientNetV2 paper, Table 7"),
+        Figure(("efficientnet_v2_m",), "MAdds", _m("24", 10**9),
+               "EfficientNetV2 paper, Table 7", "the release's M: 24.7B"),
+        Figure(("efficientnet_v2_l", "--convention", "torch"), "params", _m("120"),
+               "EfficientNetV2 paper, Table 7", "the release's L: 119.5M"),
+        Figure(("efficientnet_v2_l",), "MAdds", _m("53", 10**9),
+               "EfficientNetV2 paper, Table 7", "the release's L: 56.3B"),
+    ]),
+    ("Inception-ResNet-v2", "zoo/inception_resnet_v2.md", [
+        Figure(("inception_resnet_v2", "--convention", "keras"), "params", _m("55.9"),
+               "Keras applications table", "the paper prints no parameter count"),
     ]),
     ("RegNet", "zoo/regnet.md", [
         Figure(("regnet_y_400mf", "--convention", "torch"), "params", _m("4.3"),

@@ -140,7 +140,7 @@ def lower(row: Row, style: dict[str, str] | None = None, after: str = "") -> lis
         name = "LayerNorm" if isinstance(layer, L.LayerNorm) else "GroupNorm"
         return [Call(name, x, y, affine=layer.affine, params=2 * x[0] * int(layer.affine))]
     if isinstance(layer, L.ChannelScale):  # a module of its own: gamma * x (+ beta)
-        return ([Call("ChannelScale", x, y, params=x[0] * (int(layer.scale) + int(layer.bias)))]
+        return ([Call("ChannelScale", x, y, params=x[0] * layer.weights)]
                 + ([Call("*", x, y)] if layer.scale else []) + ([Call("+", x, y)] if layer.bias
                                                                 else []))
     if isinstance(layer, L.StochasticDepth):
@@ -352,7 +352,8 @@ def torch_params(report: Report) -> int:
             if isinstance(layer, L.LayerNorm | L.GroupNorm) and layer.affine:
                 total += 2 * int(row.output.c)
             if isinstance(layer, L.ChannelScale):
-                total += int(layer.scale) * int(row.output.c)  # its bias: formulas' term
+                learnable = layer.scale and layer.value is None  # its bias: formulas' term
+                total += int(learnable) * int(row.output.c)
         elif isinstance(layer, L.InputNormalization):
             continue  # Keras's mean and variance weights: torch normalises outside the model
         elif isinstance(layer, L.BatchNorm) and report.convention == "keras":

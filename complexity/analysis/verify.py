@@ -375,50 +375,84 @@ def _run_order(model: Any) -> list[Any]:
     return order
 
 
-def measure_keras(model: Any) -> list[Measured]:
-    """Layers with parameters, in the order they run; a separable conv as its two halves."""
+def _weighted_layers(model: Any) -> list[Any]:
+    """A Keras model's layers that hold weights, in the order they run."""
     try:
         layers = _run_order(model)
     except (AttributeError, IndexError, TypeError):
         layers = list(model.layers)  # not a functional graph we can follow
+    return [layer for layer in _flatten(layers)
+            if getattr(layer, "built", False) and layer.count_params()]
+
+
+def measure_keras(model: Any, madds: dict[int, int] | None = None) -> list[Measured]:
+    """Layers with parameters, in the order they run; a separable conv as its two halves.
+    ``madds``: each layer's measured MAdds by ``id(layer)`` (a separable conv's halves are not
+    measured apart: their MAdds stay unknown, their sum is in the model's total)."""
     measured = []
-    for layer in layers:
-        params = layer.count_params() if getattr(layer, "built", False) else 0
-        if not params:
-            continue
+    for layer in _weighted_layers(model):
+        params = layer.count_params()
         if type(layer).__name__ == "SeparableConv2D":
             depthwise = _size(layer.depthwise_kernel.shape)
             measured += [Measured(f"{layer.name}.depthwise", depthwise, None),
                          Measured(f"{layer.name}.pointwise", params - depthwise, None)]
         else:
-            measured.append(Measured(layer.name, params, None))
+            measured.append(Measured(layer.name, params, (madds or {}).get(id(layer))))
     return measured
+
+
+def _flatten(layers: list[Any]) -> list[Any]:
+    """Layers with the layers of a nested Sequential model (Keras's ConvNeXt stem and
+    downsampling blocks) in its place, in the order it runs them."""
+    flat = []
+    for layer in layers:
+        if type(layer).__name__ == "Sequential":
+            flat += _flatten(list(layer.layers))
+        else:
+            flat.append(layer)
+    return flat
 
 
 def measure_keras_model(model: Any, progress: Progress | None = None) -> Measurement:
     """A Keras model's layers (``measure_keras``), all its weights once (``count_params``), and
-    on Keras's torch backend its MAdds by ``FlopCounterMode`` on one zeros input (on another
-    backend MAdds are not measured)."""
+    on Keras's torch backend its MAdds by ``FlopCounterMode`` on one zeros input: the total, and
+    each layer's (what the counter adds up while that layer runs: Keras's layers are torch
+    modules there, so hooks see each call). On another backend MAdds are not measured."""
     import keras
 
-    layers = measure_keras(model)
-    madds = None
-    if keras.backend.backend() == "torch":
-        import torch
-        from torch.utils.flop_counter import FlopCounterMode
+    if keras.backend.backend() != "torch":
+        return Measurement(measure_keras(model), int(model.count_params()), None)
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
 
-        shape = [1 if n is None else int(n) for n in model.inputs[0].shape]
-        if progress:
-            progress(f"running forward on a {'×'.join(map(str, shape))} input …")
+    shape = [1 if n is None else int(n) for n in model.inputs[0].shape]
+    if progress:
+        progress(f"running forward on a {'×'.join(map(str, shape))} input …")
+    flops: dict[int, int] = {}
+    hooks = []
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        def before(layer: Any, _args: Any) -> None:
+            flops[id(layer)] = flops.get(id(layer), 0) - counter.get_total_flops()
+
+        def after(layer: Any, _args: Any, _output: Any) -> None:
+            flops[id(layer)] += counter.get_total_flops()
+
+        for layer in _weighted_layers(model):
+            if isinstance(layer, torch.nn.Module):
+                hooks += [layer.register_forward_pre_hook(before),
+                          layer.register_forward_hook(after)]
         try:
-            with torch.no_grad(), FlopCounterMode(display=False) as counter:
-                model(torch.zeros(shape), training=False)
+            model(torch.zeros(shape), training=False)
         except Exception as exc:  # noqa: BLE001 - the model cannot run: one line, exit 2
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise MbcalcError(f"the model cannot run on a {'×'.join(map(str, shape))} input "
                               f"({type(exc).__name__}: {first})") from None
-        madds = counter.get_total_flops() // 2
-    return Measurement(layers, int(model.count_params()), madds)
+        finally:
+            for hook in hooks:
+                hook.remove()
+    madds = {key: count // 2 for key, count in flops.items()}
+    return Measurement(measure_keras(model, madds), int(model.count_params()),
+                       counter.get_total_flops() // 2)
 
 
 def _size(shape: Any) -> int:

@@ -467,9 +467,17 @@ class ChannelScale(_Layer):
     """Has a per-channel multiplier (layer scale)."""
     bias: StrictBool = False
     """Has a per-channel additive term."""
+    value: Annotated[float, Field(gt=0, strict=True)] | None = None
+    """A constant multiplier instead of a learnable one (Inception-ResNet scales its residual
+    branch by 0.17 before the add): no parameter; the multiply is still one op per element."""
+
+    @property
+    def weights(self) -> int:
+        """Learnable values per channel: the scale (unless ``value`` fixes it), the bias."""
+        return int(self.scale and self.value is None) + int(self.bias)
 
     def cost(self, x: Shape, y: Shape, ctx: Context, convention: Convention) -> Cost:
-        per_channel = 0 if convention == "paper" else int(self.scale) + int(self.bias)
+        per_channel = 0 if convention == "paper" else self.weights
         return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 

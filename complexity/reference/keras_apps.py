@@ -36,14 +36,15 @@ def _mobilenet_v3(application: str) -> Callable[..., Any]:
     return build
 
 
-def _fixed_width(application: str) -> Callable[..., Any]:
-    """A builder for a keras.applications network without a width multiplier."""
+def _fixed_width(application: str, **options: Any) -> Callable[..., Any]:
+    """A builder for a keras.applications network without a width multiplier (``options``:
+    keyword arguments of the application, such as ``include_preprocessing``)."""
     def build(alpha: float, shape: tuple[int, int, int], classes: int) -> Any:
         if alpha != 1:
             raise MbcalcError(f"keras.applications.{application} has no width multiplier; "
                               f"verify it at --alpha 1")
         return getattr(keras.applications, application)(input_shape=shape, weights=None,
-                                                        classes=classes)
+                                                        classes=classes, **options)
     return build
 
 
@@ -73,6 +74,25 @@ APPLICATIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "densenet169": (_fixed_width("DenseNet169"), {}),
     "densenet201": (_fixed_width("DenseNet201"), {}),
     "xception": (_fixed_width("Xception"), {}),
+    # Keras's EfficientNets are torchvision's layers after a Normalization input layer (mean,
+    # variance and a count: 7 weights, no multiply-adds counted).
+    **{f"efficientnet_b{phi}_keras": (_fixed_width(f"EfficientNetB{phi}"), {"framework": "keras"})
+       for phi in range(8)},
+    # Keras's EfficientNetV2: B0–B3 (Keras only) and S, M, L (torchvision's layers); built
+    # without their Rescaling / Normalization input layers (B0–B3's Normalization has constant
+    # mean and variance: no weights, no multiply-adds, either way).
+    **{f"efficientnet_v2_{size}_keras": (
+        _fixed_width(f"EfficientNetV2{size.upper()}", include_preprocessing=False),
+        {"framework": "keras"}) for size in ("b0", "b1", "b2", "b3")},
+    **{f"efficientnet_v2_{size}": (
+        _fixed_width(f"EfficientNetV2{size.upper()}", include_preprocessing=False), {})
+       for size in ("s", "m", "l")},
+    # Keras's ConvNeXts are torchvision's layers (its input Normalization has constant mean and
+    # variance: no weights); XLarge is Keras's only.
+    **{f"convnext_{size}": (_fixed_width(f"ConvNeXt{size.title()}"), {})
+       for size in ("tiny", "small", "base", "large")},
+    "convnext_xlarge_keras": (_fixed_width("ConvNeXtXLarge"), {"framework": "keras"}),
+    "inception_resnet_v2": (_fixed_width("InceptionResNetV2"), {}),
 }
 """Zoo name → (builder(alpha, input shape, classes), the spec variables Keras's variant needs)."""
 
