@@ -193,7 +193,7 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
             points = run_sweep(spec, alphas, rhos, sizes, convention,  # type: ignore[arg-type]
                                walk_at=walk_at)
             sweep_memory(spec, points, walk_at, dtype, schedule, fmt, plot, output,
-                         force, convention)
+                         force, convention, sizes is not None)
         finally:
             gc.enable()
         return

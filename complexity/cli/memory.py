@@ -81,10 +81,10 @@ def walk_memo(spec: Any, convention: str) -> Callable[[Fraction, int], Any]:
 
 def sweep_memory(spec: Any, points: list[Any], walk_at: Callable[[Fraction, int], Any],
                  dtype: str, schedule: str, fmt: Format, plot: Path | None,
-                 output: Path | None, force: bool, convention: str) -> None:
-    """``sweep --memory``: each point's peak live memory and the layer that holds it."""
-    import functools
-    import json
+                 output: Path | None, force: bool, convention: str,
+                 by_resolution: bool = False) -> None:
+    """``sweep --memory``: each point's peak live memory and the layer that holds it; in JSON,
+    the sweep's object (``sweep_dict``) with the precision and each point's peak."""
 
     from complexity.analysis.memory import bytes_per, holder_changes, peak_grid
     from complexity.render.memory import sweep_memory_table
@@ -101,16 +101,15 @@ def sweep_memory(spec: Any, points: list[Any], walk_at: Callable[[Fraction, int]
     labels = [f"α = {float(p.alpha):g}, {p.resolution}×{p.resolution}" for p in points]
     changes = holder_changes(peaks, labels)
     if fmt is Format.json:
-        as_float = functools.lru_cache(maxsize=None)(float)
-        data = {
-            "schedule": schedule, "dtype": dtype, "bytes_per_element": per,
-            "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
-                        "resolution": p.resolution, "params": p.params, "madds": p.madds,
-                        "peak_memory": q.elements, "peak_memory_bytes": q.elements * per,
-                        "peak_at": q.step} for p, q in zip(points, peaks, strict=True)],
-            "peak_holder_changes": changes,
-        }
-        deliver(fmt, output, force, text=json.dumps(data, indent=2) + "\n")
+        from complexity.render.jsonout import object_json, sweep_dict
+
+        data = sweep_dict(model, convention, points, by_resolution)
+        data.update({"schedule": schedule, "dtype": dtype, "bytes_per_element": per})
+        for point, q in zip(data["points"], peaks, strict=True):
+            point.update({"peak_memory": q.elements, "peak_memory_bytes": q.elements * per,
+                          "peak_at": q.step})
+        data["peak_holder_changes"] = changes
+        deliver(fmt, output, force, text=object_json(data, "points"))
         return
     deliver(fmt, output, force, tables=[sweep_memory_table(model, convention, points, peaks,
                                                            dtype, schedule, changes)])

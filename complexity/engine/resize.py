@@ -18,6 +18,7 @@ from typing import Any
 from complexity.engine.walk import Report, Row, evaluate
 from complexity.errors import LayerProblem, MbcalcError
 from complexity.language import layers as L
+from complexity.language.shapes import Shape
 
 Map = tuple[int, int]
 
@@ -111,20 +112,28 @@ def resized(report: Report, size: int) -> Report | None:
     rows = []
     for k, (row, entry) in enumerate(zip(report.rows, report.trace.inputs, strict=True), 1):
         (ih, iw), (oh, ow) = maps[entry], maps[k]
-        values = dict(row.values)
-        if "D_F" in values or "H_out" in values:
-            if ("D_F" in values) != (oh == ow):
+        fields = {"input": _shape(row.input, ih, iw), "output": _shape(row.output, oh, ow)}
+        old = row.values
+        if "D_F" in old or "H_out" in old:  # the map is in the formulas: they count again
+            if ("D_F" in old) != (oh == ow):
                 return None
+            values = dict(old)
             if oh == ow:
                 values["D_F"] = oh
             else:
                 values["H_out"], values["W_out"] = oh, ow
+            fields.update(values=type(old)(values), params=evaluate(row.params_formula, values),
+                          madds=evaluate(row.madds_formula, values))
         new = object.__new__(Row)
-        new.__dict__.update(row.__dict__, input=row.input.resized(row.input.c, ih, iw),
-                            output=row.output.resized(row.output.c, oh, ow),
-                            values=type(row.values)(values),
-                            params=evaluate(row.params_formula, values),
-                            madds=evaluate(row.madds_formula, values))
+        new.__dict__.update(row.__dict__, **fields)
         rows.append(new)
     return replace(report, rows=rows, resolution=size, rho=Fraction(size, report.trace.base),
                    params=sum(r.params for r in rows), madds=sum(r.madds for r in rows))
+
+
+def _shape(shape: Shape, h: int, w: int) -> Shape:
+    """``shape`` with another map (``Shape.resized`` without the frozen dataclass's
+    field-by-field ``__init__``: a resized report makes two per row)."""
+    new = object.__new__(Shape)
+    new.__dict__.update(shape.__dict__, h=h, w=w)
+    return new
