@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -364,6 +365,13 @@ def _validation_error(exc: ValidationError, source: SourceMap,
         path = (*path, "kind")
     elif kind == "union_tag_not_found":
         message = "missing field 'kind'"
+    elif kind == "literal_error" and isinstance(first["input"], str):  # a word out of a list
+        words = [w.strip("'") for e in errors if e["type"] == "literal_error"
+                 and _data_path(e["loc"], source.data) == path
+                 for w in re.split(r", | or ", str(e["ctx"]["expected"]))]
+        close = difflib.get_close_matches(first["input"], words, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        message = f"unknown value {first['input']!r}; {hint}one of: {', '.join(words)}"
     else:
         message = f"{first['msg']} (got {first['input']!r})"
     return SpecError(message, source.locate(path))
