@@ -130,6 +130,7 @@ class SepConv(_Block):
     out: PositiveInt
     kernel: PositiveInt = 3
     act: Act = "none"
+    """The activation after the pointwise conv (Keras's SeparableConv2D ``activation``)."""
 
     def expand(self) -> Layers:
         return [{"kind": "dw", "name": "dw", "kernel": self.kernel, "padding": "same"},
@@ -249,6 +250,7 @@ class ShuffleV1Unit(_Block):
     first_groups: PositiveInt | None = None
     """Groups of the first 1×1 (1 in the first unit of stage 2, whose input is only 24 wide)."""
     act: Act = "relu"
+    """The activation after the first 1×1 and after the merge."""
 
     def expand(self) -> Layers:
         mid = self.out // 4
@@ -274,6 +276,7 @@ class ShuffleV2Unit(_Block):
     out: PositiveInt
     stride: Literal[1, 2] = 1
     act: Act = "relu"
+    """The activation after each branch's 1×1 convs (not after the depthwise)."""
 
     def expand(self) -> Layers:
         half, act = self.out // 2, self.act
