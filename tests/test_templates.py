@@ -258,3 +258,10 @@ layers:
     assert se.values["C_r"] == 20
     both = text.replace("se: true", "se: {squeeze: 20, ratio: 0.5}")
     assert "give one of reduction, ratio and squeeze" in error_of(both)
+
+
+def test_a_misspelt_set_names_the_variable() -> None:
+    with pytest.raises(SpecError, match=r"--set aux_logit: unknown variable; did you mean "
+                                        r"aux_logits\?"):
+        load_spec(SIDE.replace("{training: false}", "{training: false, aux_logits: false}"),
+                  "net.yaml", {"aux_logit": True})

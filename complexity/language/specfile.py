@@ -302,7 +302,9 @@ def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
     for key, value in overrides.items():
         if key not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise SpecError(f"--set {key}: unknown variable (this spec declares: {known})",
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise SpecError(f"--set {key}: unknown variable{hint} (this spec declares: {known})",
                             Location(source.file))
         default = declared[key]
         if isinstance(default, dict):
