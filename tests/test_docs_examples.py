@@ -35,7 +35,11 @@ def test_the_page_includes_an_example_of_each_feature() -> None:
             "modern_layers.yaml", "side_branch.yaml"} <= set(included())
 
 
-@pytest.mark.parametrize("name", included())
+MISTAKES = {"residual_unpadded.yaml"}
+"""Examples of what mbcalc refuses."""
+
+
+@pytest.mark.parametrize("name", sorted(set(included()) - MISTAKES))
 def test_every_included_example_loads(name: str) -> None:
     assert counts(name)[1] > 0
 
@@ -186,3 +190,14 @@ def test_the_side_branch_counts_as_torch_eval_and_train_modes_run() -> None:
     assert counts("side_branch.yaml", aux_logits=True) == real(True, False)
     assert counts("side_branch.yaml", aux_logits=True, training=True) == real(True, True)
     assert counts("side_branch.yaml", aux_logits=True)[1] < real(True, True)[1]
+
+
+def test_the_unpadded_residual_stops_with_the_error_the_page_quotes() -> None:
+    from complexity.errors import SpecError
+
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    quoted = re.search(r"`error: (residual_unpadded\.yaml:9: .*?)` \(exit 2\)", text)
+    assert quoted is not None
+    with pytest.raises(SpecError) as info:
+        counts("residual_unpadded.yaml")
+    assert str(info.value).replace(str(DOCS / "examples") + "/", "") == quoted.group(1)
