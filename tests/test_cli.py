@@ -207,3 +207,9 @@ def test_list_in_every_format() -> None:
         "model": "resnet101", "title": "ResNet, ResNeXt, Wide ResNet (He et al. 2015; Xie et al. "
         "2016) — depth=101", "source": "torchvision", "file": "resnet.yaml",
         "variables": {"depth": 101}}
+    assert listed["efficientnet_b0_keras"]["source"] == "keras"  # a member's own source
+    assert all(entry["source"] for entry in listed.values())
+    for fmt, sep in (("csv", ","), ("markdown", "|")):
+        rows = [[cell.strip() for cell in line.strip("| ").split(sep)]
+                for line in run("list", "--format", fmt)[1].splitlines()]
+        assert ["efficientnet_b0_keras", "keras"] in [row[:2] for row in rows], fmt

@@ -184,6 +184,41 @@ def test_unknown_field_suggests_the_nearest() -> None:
     assert "did you mean resolution?" in error_of(top)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("layers:\n  - {kind: bneck, exp: 8, out: 4, se: {ratoi: 0.25}}\n",
+     "net.yaml:3: layers[0].se.ratoi: unknown field 'ratoi'; did you mean ratio?"),
+    ("width_rule: {rule: divisible, divisr: 8}\nlayers:\n  - {kind: bn}\n",
+     "net.yaml:2: width_rule.divisr: unknown field 'divisr'; did you mean divisor?"),
+    ("layers:\n  - {kind: repeat, times: 2, layers: [{kind: bn}], eahc: {s: [1]}}\n",
+     "net.yaml:3: layers[0].eahc: unknown field 'eahc'; did you mean each?"),
+    ("layers:\n  - {kind: side, layers: [{kind: pw, out: 4, bais: true}]}\n",
+     "layers[0].layers[0].bais: unknown field 'bais'; did you mean bias?"),
+    ("width_rule: {rule: divisble}\nlayers:\n  - {kind: bn}\n",
+     "width_rule.rule: unknown value 'divisble'; did you mean divisible? one of: floor, "
+     "divisible"),
+    ("layers:\n  - {kind: conv, out: 4, padding: sme}\n",
+     "layers[0].padding: unknown value 'sme'; did you mean same? one of: same, valid"),
+    ("layers:\n  - {kind: layernorm, layout: channel_last}\n",
+     "did you mean channels_last?"),
+    ("variables: {width: 16}\nlayers:\n  - {kind: pw, out: $widht}\n",
+     "net.yaml:4: layers[0].out: unknown variable 'widht'; did you mean width?"),
+    ("blocks:\n  b:\n    param: {out: int}\n    layers: [{kind: pw, out: $out}]\n"
+     "layers:\n  - {kind: b, out: 4}\n",
+     "net.yaml:4: blocks.b.param: unknown field 'param' of a block definition (did you mean "
+     "params?"),
+    ("blocks:\n  b:\n    params: {out: integer}\n    layers: [{kind: pw, out: $out}]\n"
+     "layers:\n  - {kind: b, out: 4}\n",
+     "net.yaml:4: blocks.b.params.out: unknown parameter type 'integer'; did you mean int?"),
+    ("blocks:\n  b:\n    params: {out: {type: int, defalt: 3}}\n"
+     "    layers: [{kind: pw, out: $out}]\nlayers:\n  - {kind: b}\n",
+     "blocks.b.params.out.defalt: unknown field 'defalt' of a parameter (did you mean default?"),
+])
+def test_mistakes_anywhere_get_the_nearest_name(text: str, expected: str) -> None:
+    """Nested mappings (an SE's options, the width rule, a repeat, a side branch's layers), a
+    word out of a list, a variable, a block definition: each names the nearest."""
+    assert expected in error_of("name: net\n" + text)
+
+
 SIDE = """\
 name: net
 resolution: 8
@@ -223,3 +258,10 @@ layers:
     assert se.values["C_r"] == 20
     both = text.replace("se: true", "se: {squeeze: 20, ratio: 0.5}")
     assert "give one of reduction, ratio and squeeze" in error_of(both)
+
+
+def test_a_misspelt_set_names_the_variable() -> None:
+    with pytest.raises(SpecError, match=r"--set aux_logit: unknown variable; did you mean "
+                                        r"aux_logits\?"):
+        load_spec(SIDE.replace("{training: false}", "{training: false, aux_logits: false}"),
+                  "net.yaml", {"aux_logit": True})

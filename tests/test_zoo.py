@@ -33,8 +33,10 @@ def family_zoo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                                           + "layers:\n  - {kind: conv, out: 4, kernel: 1}\n")
     monkeypatch.setattr(zoo, "zoo_dir", lambda: tmp_path)
     zoo.zoo_index.cache_clear()
+    zoo.zoo_entries.cache_clear()
     yield tmp_path
     zoo.zoo_index.cache_clear()
+    zoo.zoo_entries.cache_clear()
 
 
 def test_family_members_are_names(family_zoo: Path) -> None:
@@ -70,6 +72,39 @@ def test_unknown_name_suggests(family_zoo: Path) -> None:
 def test_shipped_zoo_resolves_every_name() -> None:
     for name in zoo.zoo_names():
         assert zoo.resolve(name).network.name == name
+
+
+def test_a_member_takes_its_source_from_a_variable(family_zoo: Path) -> None:
+    (family_zoo / "tiny.yaml").write_text(FAMILY.replace(
+        "title: A tiny family\n", "title: A tiny family\nsource: $framework\n").replace(
+        "  classes: 10\n", "  classes: 10\n  framework: torchvision\n").replace(
+        "{width: 16, classes: 5}", "{width: 16, classes: 5, framework: keras}"))
+    (family_zoo / "single.yaml").write_text(FAMILY.split("variants:")[0].replace(
+        "  width: 8\n", "  width: 8\n  fw: 1\n  origin: {by: fw, values: {1: paper}}\n")
+        .replace("title: A tiny family\n", "title: $origin\nsource: $origin\n")
+        + "layers:\n  - {kind: conv, out: 4, kernel: 1}\n")
+    zoo.zoo_index.cache_clear()
+    zoo.zoo_entries.cache_clear()
+    listed = {entry.name: entry for entry in zoo.zoo_entries()}
+    assert [listed[n].source for n in ("single", "tiny_a", "tiny_b")] == [
+        "paper", "torchvision", "keras"]
+    assert listed["single"].title == "paper"
+    for name in listed:  # the header's reading agrees with the spec's own, loaded in full
+        assert zoo.resolve(name).network.source == listed[name].source
+
+
+def test_every_shipped_network_names_its_source() -> None:
+    """``mbcalc list`` shows a source on every row, the one the spec gives once loaded, and no
+    title names a framework other than its source."""
+    for entry in zoo.zoo_entries():
+        assert entry.source, entry.name
+        assert zoo.resolve(entry.name).network.source == entry.source, entry.name
+        for framework in ("torchvision", "keras"):
+            if framework in entry.title.lower():
+                assert framework in entry.source, (entry.name, entry.title, entry.source)
+    listed = {entry.name: entry.source for entry in zoo.zoo_entries()}
+    assert listed["efficientnet_b0"] == "torchvision"
+    assert listed["efficientnet_b0_keras"] == "keras"
 
 
 def test_a_repeat_of_zero_times_leaves_its_layers_out() -> None:

@@ -123,15 +123,18 @@ class ConvBN(_Block):
 
 
 class SepConv(_Block):
-    """Separable conv (Xception): depthwise k×k → pointwise, no batch norm between."""
+    """Separable conv (Xception): depthwise k×k → pointwise, no batch norm between; no
+    activation unless ``act`` names one (after the pointwise, as Keras's SeparableConv2D)."""
 
     kind: Literal["sepconv"]
     out: PositiveInt
     kernel: PositiveInt = 3
+    act: Act = "none"
+    """The activation after the pointwise conv (Keras's SeparableConv2D ``activation``)."""
 
     def expand(self) -> Layers:
         return [{"kind": "dw", "name": "dw", "kernel": self.kernel, "padding": "same"},
-                {"kind": "pw", "name": "pw", "out": self.out}]
+                {"kind": "pw", "name": "pw", "out": self.out}, *_act(self.act)]
 
 
 class DepthwiseSeparable(_Block):
@@ -214,21 +217,22 @@ class Bneck(_Block):
 
 class Fire(_Block):
     """SqueezeNet fire: squeeze 1×1 → ReLU, then expand 1×1 ‖ expand 3×3 (each → ReLU),
-    concatenated. Convs have biases, as in the paper."""
+    concatenated. Convs have biases, as in the paper; ``act`` replaces the three ReLUs."""
 
     kind: Literal["fire"]
     squeeze: PositiveInt
     expand1x1: PositiveInt
     expand3x3: PositiveInt
+    act: Act = "relu"
 
     def expand(self) -> Layers:
-        relu = {"kind": "act", "fn": "relu"}
+        act = _act(self.act, named=False)
         return [
-            {"kind": "pw", "name": "squeeze", "out": self.squeeze, "bias": True}, relu,
+            {"kind": "pw", "name": "squeeze", "out": self.squeeze, "bias": True}, *act,
             {"kind": "concat", "branches": [
-                [{"kind": "pw", "name": "expand1x1", "out": self.expand1x1, "bias": True}, relu],
+                [{"kind": "pw", "name": "expand1x1", "out": self.expand1x1, "bias": True}, *act],
                 [{"kind": "conv", "name": "expand3x3", "out": self.expand3x3, "kernel": 3,
-                  "padding": 1, "bias": True}, relu],
+                  "padding": 1, "bias": True}, *act],
             ]},
         ]
 
@@ -236,7 +240,8 @@ class Fire(_Block):
 class ShuffleV1Unit(_Block):
     """ShuffleNet unit: grouped 1×1 → BN → ReLU → shuffle → depthwise 3×3 → BN → grouped 1×1 →
     BN; stride 1 adds the input, stride 2 concatenates a 3×3 average pool of it (the last 1×1
-    then gives out − in channels); ReLU after the merge. The bottleneck is out/4."""
+    then gives out − in channels); ReLU after the merge (``act`` replaces both ReLUs). The
+    bottleneck is out/4."""
 
     kind: Literal["shufflenet_v1_unit"]
     out: PositiveInt
@@ -244,40 +249,47 @@ class ShuffleV1Unit(_Block):
     groups: PositiveInt
     first_groups: PositiveInt | None = None
     """Groups of the first 1×1 (1 in the first unit of stage 2, whose input is only 24 wide)."""
+    act: Act = "relu"
+    """The activation after the first 1×1 and after the merge."""
 
     def expand(self) -> Layers:
         mid = self.out // 4
         first = self.groups if self.first_groups is None else self.first_groups
-        body = (conv_bn(mid, 1, name="gconv1", groups=first)
+        body = (conv_bn(mid, 1, name="gconv1", groups=first, act=self.act)
                 + [{"kind": "shuffle", "groups": self.groups}]
                 + dw_bn(3, self.stride, "none", "dw", padding=1)
                 + conv_bn(self.out, 1, act="none", name="gconv2", groups=self.groups,
                           minus_input=self.stride == 2))
         if self.stride == 1:
-            return [{"kind": "residual", "layers": body}, _RELU]
+            return [{"kind": "residual", "layers": body}, *_merged_act(self.act)]
         pool = {"kind": "avgpool", "name": "shortcut_pool", "kernel": 3, "stride": 2, "padding": 1}
         # listed in the order they run: the reference code computes the body, then pools the
         # shortcut (the concat puts the pool's channels first; no count depends on that order)
-        return [{"kind": "concat", "branches": [body, [pool]]}, _RELU]
+        return [{"kind": "concat", "branches": [body, [pool]]}, *_merged_act(self.act)]
 
 
 class ShuffleV2Unit(_Block):
     """ShuffleNet V2 unit. Stride 1: split the channels in half; one half passes, the other goes
     1×1 → BN → ReLU → depthwise 3×3 → BN → 1×1 → BN → ReLU. Stride 2: both branches see the
-    whole input, the left one depthwise 3×3 s2 → BN → 1×1 → BN → ReLU. Then concat and shuffle."""
+    whole input, the left one depthwise 3×3 s2 → BN → 1×1 → BN → ReLU. Then concat and shuffle.
+    ``act`` replaces the ReLUs."""
 
     kind: Literal["shufflenet_v2_unit"]
     out: PositiveInt
     stride: Literal[1, 2] = 1
+    act: Act = "relu"
+    """The activation after each branch's 1×1 convs (not after the depthwise)."""
 
     def expand(self) -> Layers:
-        half = self.out // 2
-        right = (conv_bn(half, 1, name="pw1") + dw_bn(3, self.stride, "none", "dw", padding=1)
-                 + conv_bn(half, 1, name="pw2"))
+        half, act = self.out // 2, self.act
+        right = (conv_bn(half, 1, name="pw1", act=act)
+                 + dw_bn(3, self.stride, "none", "dw", padding=1)
+                 + conv_bn(half, 1, name="pw2", act=act))
         if self.stride == 1:
             concat = {"kind": "concat", "split": True, "branches": [[], right]}
         else:
-            left = dw_bn(3, 2, "none", "left_dw", padding=1) + conv_bn(half, 1, name="left_pw")
+            left = (dw_bn(3, 2, "none", "left_dw", padding=1)
+                    + conv_bn(half, 1, name="left_pw", act=act))
             concat = {"kind": "concat", "branches": [left, right]}
         return [concat, {"kind": "shuffle", "groups": 2}]
 
@@ -344,13 +356,17 @@ class Bottleneck(_Block):
                 *_merged_act(act)]
 
 
-_RELU = {"kind": "act", "fn": "relu", "name": "relu"}
-"""The ReLU after a block's merge, named so its row reads ``layer2.0/relu``."""
-
-
 def _merged_act(act: str) -> Layers:
     """The activation after a block's merge, named after its function (``layer2.0/relu``)."""
-    return [{"kind": "act", "fn": act, "name": act}] if act != "none" else []
+    return _act(act)
+
+
+def _act(act: str, named: bool = True) -> Layers:
+    """An activation layer (none for ``none``), named after its function unless ``named`` is
+    false (then its row takes the name of the layer before it)."""
+    if act == "none":
+        return []
+    return [{"kind": "act", "fn": act, **({"name": act} if named else {})}]
 
 
 class MBConv(_Block):
@@ -417,9 +433,11 @@ def _projected(body: Layers, out: int, stride: int, bias: bool) -> dict[str, Any
 class _InceptionBlock(_Block):
     bn_scale: StrictBool = True
     """False: batch norms without γ (Keras's InceptionV3 uses ``scale=False``)."""
+    act: Act = "relu"
+    """The activation after every conv's batch norm."""
 
     def cbn(self, *args: Any, **kwargs: Any) -> Layers:
-        return conv_bn(*args, bn_scale=self.bn_scale, **kwargs)
+        return conv_bn(*args, bn_scale=self.bn_scale, act=self.act, **kwargs)
 
 
 class InceptionV1(_InceptionBlock):

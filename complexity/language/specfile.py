@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from complexity.errors import Location, SpecError
+from complexity.language import hints
 from complexity.language.spec import Network, VariableValue
 from complexity.language.templates import fill
 
@@ -340,7 +341,9 @@ def _variables(data: dict[str, Any], overrides: dict[str, VariableValue],
     for key, value in overrides.items():
         if key not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise SpecError(f"--set {key}: unknown variable (this spec declares: {known})",
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise SpecError(f"--set {key}: unknown variable{hint} (this spec declares: {known})",
                             Location(source.file))
         default = declared[key]
         if isinstance(default, dict):
@@ -388,11 +391,16 @@ def _validation_error(exc: ValidationError, source: SourceMap,
     first = next((e for e in errors if not (e["type"].endswith("_type")
                                             and isinstance(e["input"], dict))), errors[0])
     path = _data_path(first["loc"], source.data)
+
+    def here(error: Any) -> bool:
+        return _data_path(error["loc"], source.data) == path
+
+    first = hints.literal_error(errors, first, here)
     kind = first["type"]
     if kind == "missing":
         message = f"missing field '{first['loc'][-1]}'"
     elif kind == "extra_forbidden":
-        message = f"unknown field '{path[-1]}'{_field_hint(path, source.data)}"
+        message = f"unknown field '{path[-1]}'{hints.field_hint(first['loc'], kind_models())}"
     elif kind == "union_tag_invalid":
         tags = sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
         given = str(first["ctx"]["tag"])
@@ -403,28 +411,11 @@ def _validation_error(exc: ValidationError, source: SourceMap,
         path = (*path, "kind")
     elif kind == "union_tag_not_found":
         message = "missing field 'kind'"
+    elif kind == "literal_error" and isinstance(first["input"], str):  # a word out of a list
+        message = hints.literal_message(errors, first, here)
     else:
         message = f"{first['msg']} (got {first['input']!r})"
     return SpecError(message, source.locate(path))
-
-
-def _field_hint(path: Path_, data: Any) -> str:
-    """'; did you mean X?' for an unknown field, from the fields of the layer it is in."""
-    node = data
-    for key in path[:-1]:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return ""
-    if not isinstance(node, dict):
-        return ""
-    model = kind_models().get(node.get("kind")) if "kind" in node else (
-        Network if len(path) == 1 else None)
-    if model is None:
-        return ""
-    names = [f.alias or n for n, f in model.model_fields.items() if n != "bodies"]
-    close = difflib.get_close_matches(str(path[-1]), names, n=1)
-    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
@@ -432,12 +423,14 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
     labels pydantic inserts."""
     path: list[str | int] = []
     node = data
+    found = False
     for key in loc:
-        if isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(
+        found = isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(
             key, int
-        ) and 0 <= key < len(node):
+        ) and 0 <= key < len(node)
+        if found:
             path.append(key)
             node = node[key]
-    if loc and isinstance(loc[-1], str) and isinstance(node, dict) and loc[-1] not in node:
+    if loc and isinstance(loc[-1], str) and not found and isinstance(node, dict):
         path.append(loc[-1])  # a missing field: name it
     return tuple(path)

@@ -109,7 +109,9 @@ class _Filler:
                 known = ", ".join(sorted(env)) or "none"
                 whose = "known here" if stack or env.keys() != self.values.keys() else (
                     "this spec declares")
-                raise SpecError(f"unknown variable '{name}' ({whose}: {known})",
+                close = difflib.get_close_matches(name, list(env), n=1)
+                hint = f"; did you mean {close[0]}?" if close else ""
+                raise SpecError(f"unknown variable '{name}'{hint} ({whose}: {known})",
                                 self.where(src, dst))
             return env[name]
         if isinstance(node, list):
@@ -254,12 +256,7 @@ def _definitions(section: Any, lines: dict[Path_, int], file: str | None,
         try:
             definition = BlockDefinition.model_validate(body)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            sub = tuple(k for k in first["loc"] if isinstance(k, (str, int)))
-            field_path = (*path, *sub[:3])
-            message = (f"unknown field '{sub[-1]}' of a block definition (it has params and "
-                       "layers)" if first["type"] == "extra_forbidden" else
-                       f"{first['msg']} (got {first['input']!r})")
+            message, field_path = _definition_error(exc.errors(), path)
             line = next((lines[field_path[:n]] for n in range(len(field_path), 0, -1)
                          if field_path[:n] in lines), None)
             raise SpecError(message, Location(file, line, field_path)) from None
@@ -271,3 +268,36 @@ def _definitions(section: Any, lines: dict[Path_, int], file: str | None,
                                          (*path, "params", param)))
         found[name] = (definition, path)
     return found
+
+
+def _definition_error(errors: list[Any], path: Path_) -> tuple[str, Path_]:
+    """What is wrong with a block definition, and where: the first error, told in the spec's
+    words (a parameter's type with the nearest type name, an unknown field with the nearest)."""
+    first = errors[0]
+    sub = tuple(k for k in first["loc"] if isinstance(k, (str, int)))
+    if sub[:1] == ("params",) and len(sub) >= 2:  # a parameter: a type name or {type, default}
+        at: Path_ = (*path, *sub[:2])
+        given = first["input"]
+        if isinstance(given, dict):  # the {type, default} form: report what is wrong in it
+            inner = next((e for e in errors if "Param" in map(str, e["loc"])), first)
+            field = inner["loc"][-1]
+            if inner["type"] == "extra_forbidden":
+                close = difflib.get_close_matches(str(field), ["type", "default"], n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
+                return (f"unknown field '{field}' of a parameter ({hint}it has type and "
+                        "default)", (*at, field))
+            if inner["type"] != "missing":
+                given, at = inner["input"], (*at, "type")
+            else:
+                return "a parameter given as a mapping needs its type", at
+        types = list(_CHECKS)
+        close = difflib.get_close_matches(given, types, n=1) if isinstance(given, str) else []
+        hint = f"did you mean {close[0]}? " if close else ""
+        return (f"unknown parameter type {given!r}; {hint}a parameter is one of "
+                f"{', '.join(types)}, or {{type: TYPE, default: VALUE}}", at)
+    if first["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(sub[-1]), ["params", "layers"], n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return (f"unknown field '{sub[-1]}' of a block definition ({hint}it has params and "
+                "layers)", (*path, *sub[:3]))
+    return f"{first['msg']} (got {first['input']!r})", (*path, *sub[:3])

@@ -86,11 +86,35 @@ def zoo_entries() -> list[ZooEntry]:
     for name, (path, variant) in zoo_index().items():
         data = headers.get(path) or _header(path)
         values = dict((data.get("variants") or {}).get(variant) or {}) if variant else {}
-        title = str(data.get("title") or "")
+        title = str(_header_value(data.get("title"), data, values) or "")
         if values:
             title += " — " + ", ".join(f"{k}={v}" for k, v in values.items())
-        entries.append(ZooEntry(name, path, title, str(data.get("source") or ""), values))
+        source = _header_value(data.get("source"), data, values)
+        entries.append(ZooEntry(name, path, title, str(source or ""), values))
     return sorted(entries, key=lambda entry: _natural(entry.name))
+
+
+_REFERENCE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def _header_value(value: Any, data: dict[str, Any], chosen: dict[str, Any]) -> Any:
+    """A header field as a member sees it: ``$name`` is that variable's value for the member
+    (its variant's value, else the default; a table variable looked up by its ``by``), so a
+    family's ``source: $framework`` gives each member its own. A reference that does not
+    resolve is left as written (loading the spec reports it)."""
+    if not isinstance(value, str) or not (match := _REFERENCE.match(value)):
+        return value
+    declared = data.get("variables")
+    declared = declared if isinstance(declared, dict) else {}
+    name = match.group(1)
+    found = chosen[name] if name in chosen else declared.get(name)
+    if isinstance(found, dict):  # a table variable: {by: other, values: {choice: value}}
+        by, table = found.get("by"), found.get("values")
+        key = chosen.get(by, declared.get(by)) if isinstance(by, str) else None
+        if not isinstance(table, dict) or isinstance(key, (dict, list)) or key not in table:
+            return value
+        found = table[key]
+    return value if found is None or isinstance(found, (dict, list)) else found
 
 
 def _natural(name: str) -> list[tuple[int, str]]:
