@@ -313,6 +313,17 @@ def resolved_reads(report: Report) -> tuple[list[tuple[int, ...]], dict[int, int
     return out, alias
 
 
+_STEP_FIELDS = ("name", "first", "end", "reads", "writes", "scratch", "scratch_closed")
+
+
+def _step(*values: Any) -> Step:
+    """A Step without the frozen dataclass's field-by-field ``__init__`` (a sweep of peaks makes
+    one per row per α and per size)."""
+    step = object.__new__(Step)
+    step.__dict__.update(zip(_STEP_FIELDS, values, strict=True))
+    return step
+
+
 def sequential_steps(report: Report) -> list[Step]:
     """One step per row (a squeeze-and-excite row: one per tensor it writes, the scaled map's
     under the row's name); a view's step writes nothing; a layer norm on a channels-first map
@@ -326,21 +337,21 @@ def sequential_steps(report: Report) -> list[Step]:
         layout = last.get(reads[0], False) if reads else False
         last[k + 1] = layout
         if kind in VIEWS:
-            steps.append(Step(row.name, k, k + 1, reads, None, 0, ZERO))
+            steps.append(_step(row.name, k, k + 1, reads, None, 0, ZERO))
         elif kind == "se":
             held = previous = reads[0]
             for part in SE_PARTS:
-                steps.append(Step(f"{row.name}/{part}", k, k + 1, (previous,), extra, 0, ZERO))
+                steps.append(_step(f"{row.name}/{part}", k, k + 1, (previous,), extra, 0, ZERO))
                 previous, extra = extra, extra + 1
-            steps.append(Step(row.name, k, k + 1, (held, previous), k + 1, 0, ZERO))
+            steps.append(_step(row.name, k, k + 1, (held, previous), k + 1, 0, ZERO))
         elif kind == "layernorm":
             last[k + 1] = True
             x = row.input
             copy = not layout and x.h * x.w > 1
-            steps.append(Step(row.name, k, k + 1, reads, k + 1, elements(x) if copy else 0,
+            steps.append(_step(row.name, k, k + 1, reads, k + 1, elements(x) if copy else 0,
                               closed_elements(row.input_closed) if copy else ZERO))
         else:
-            steps.append(Step(row.name, k, k + 1, reads, k + 1, 0, ZERO))
+            steps.append(_step(row.name, k, k + 1, reads, k + 1, 0, ZERO))
     return steps
 
 

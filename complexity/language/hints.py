@@ -23,13 +23,25 @@ def _models() -> dict[str, type[BaseModel]]:
     return reachable(Network)
 
 
-def _model_of(loc: tuple[Any, ...], kinds: dict[str, type[BaseModel]]) -> type[BaseModel] | None:
+def _model_of(loc: tuple[Any, ...], kinds: dict[str, type[BaseModel]],
+              data: Any = None) -> type[BaseModel] | None:
     """The model whose field ``loc[-1]`` would be: followed from the network along ``loc``
-    (field names, layer kinds, and the model names pydantic puts in a union's location)."""
+    (field names, the ``kind`` of each layer met in ``data``, and the model names pydantic
+    puts in a union's location)."""
     from complexity.language.spec import Network
 
     model: type[BaseModel] | None = Network
+    node = data
     for key in loc[:-1]:
+        if node is not None:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                node = None
+            kind = node.get("kind") if isinstance(node, dict) else None
+            if isinstance(kind, str) and kind in kinds:  # a layer: validated by its kind's model
+                model = kinds[kind]
+                continue
         if isinstance(key, int):
             continue
         words = re.findall(r"[A-Za-z_]\w*", str(key))
@@ -45,9 +57,9 @@ def _model_of(loc: tuple[Any, ...], kinds: dict[str, type[BaseModel]]) -> type[B
     return model
 
 
-def field_hint(loc: tuple[Any, ...], kinds: dict[str, type[BaseModel]]) -> str:
-    """'; did you mean X?' for the unknown field at pydantic location ``loc``."""
-    model = _model_of(loc, kinds)
+def field_hint(loc: tuple[Any, ...], kinds: dict[str, type[BaseModel]], data: Any = None) -> str:
+    """'; did you mean X?' for the unknown field at pydantic location ``loc`` in ``data``."""
+    model = _model_of(loc, kinds, data)
     if model is None:
         return ""
     names = [f.alias or n for n, f in model.model_fields.items() if n != "bodies"]

@@ -400,7 +400,8 @@ def _validation_error(exc: ValidationError, source: SourceMap,
     if kind == "missing":
         message = f"missing field '{first['loc'][-1]}'"
     elif kind == "extra_forbidden":
-        message = f"unknown field '{path[-1]}'{hints.field_hint(first['loc'], kind_models())}"
+        hint = hints.field_hint(first["loc"], kind_models(), source.data)
+        message = f"unknown field '{path[-1]}'{hint}"
     elif kind == "union_tag_invalid":
         tags = sorted(t.strip("'") for t in str(first["ctx"]["expected_tags"]).split(", "))
         given = str(first["ctx"]["tag"])
