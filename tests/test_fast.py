@@ -21,9 +21,16 @@ SAME = [
     ["sweep", "mobilenet_v1", "--alpha", "0.5,1", "--rho", "0.5:1:3"],
     ["sweep", "mobilenet_v2", "--alpha", "0.25:1:4", "--resolution", "96,160", "--format", "json"],
     ["sweep", "resnet18", "--convention=torch", "--format", "csv"],
+    ["mobilenet_v2", "--memory", "--format", "json"],
+    ["mobilenet_v2", "--memory", "--dtype", "int8", "--summary"],
+    ["sweep", "mobilenet_v2", "--alpha", "0.5,1", "--rho", "0.5:1:3", "--memory", "--format",
+     "json"],
+    ["sweep", "mobilenet_v2", "--alpha", "0.5,1", "--resolution", "96,128", "--memory",
+     "--schedule", "inverted_residual", "--dtype=float16"],
 ]
 TYPER = [
-    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1", "--memory"],
+    [], ["--version"], ["mobilenet_v1", "-h"], ["sweep", "mobilenet_v1", "--plot", "p.png"],
+    ["mobilenet_v1", "--memory", "--dtype", "float64"], ["mobilenet_v1", "--device-peak", "1T"],
     ["list", "--output", "x"], ["--alpha", "1"],
     ["mobilenet_v1", "--set", "classes=10"], ["mobilenet_v1", "--plot", "p.png"],
     ["mobilenet_v1", "--alpha", "1", "--alpha", "2"], ["mobilenet_v1", "--resolution", "1e2"],
@@ -98,3 +105,9 @@ def test_list_does_not_load_pydantic() -> None:
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stderr.split()[-1] == "False"
+
+
+def test_the_fast_paths_choices_are_typers() -> None:
+    from complexity.cli.group import DType, ScheduleChoice
+
+    assert tuple(DType) == fast.DTYPES and tuple(ScheduleChoice) == fast.SCHEDULES

@@ -1,7 +1,8 @@
 """The everyday invocations without loading typer (a third of the cold start): a plain count,
 ``mbcalc NAME [--alpha A] [--rho R | --resolution N] [--convention C] [--format F] [--summary]
-[--by-kind] [--flops]``; ``mbcalc list [--format F]``; and ``mbcalc sweep NAME [--alpha VALUES]
-[--rho VALUES | --resolution VALUES] [--convention C] [--format F]``. Anything else — another
+[--by-kind] [--flops] [--memory [--dtype D]]``; ``mbcalc list [--format F]``; and ``mbcalc sweep
+NAME [--alpha VALUES] [--rho VALUES | --resolution VALUES] [--convention C] [--format F]
+[--memory [--dtype D] [--schedule S]]``. Anything else — another
 command, any other option, a doubtful value, an error — is left to the typer command, which
 prints exactly what this prints (both call ``count_run``, ``list_run`` or ``sweep_run``)."""
 
@@ -12,11 +13,15 @@ from pathlib import Path
 from complexity.cli.delivery import Format, deliver, draw_plot
 from complexity.errors import MbcalcError
 
-_VALUES = {"--alpha", "--rho", "--resolution", "--convention", "--format"}
-_FLAGS = {"--summary", "--by-kind", "--flops"}
-_OPTIONS = {"count": (_VALUES, _FLAGS), "sweep": (_VALUES, set()), "list": ({"--format"}, set())}
+_VALUES = {"--alpha", "--rho", "--resolution", "--convention", "--format", "--dtype"}
+_FLAGS = {"--summary", "--by-kind", "--flops", "--memory"}
+_OPTIONS = {"count": (_VALUES, _FLAGS), "sweep": (_VALUES | {"--schedule"}, {"--memory"}),
+            "list": ({"--format"}, set())}
 """Per command the fast path takes: its options with a value, and its flags."""
 _CONVENTIONS = ("paper", "torch", "keras")
+DTYPES = ("float32", "float16", "bfloat16", "int8")
+SCHEDULES = ("sequential", "inverted_residual")
+"""The choices of --dtype and --schedule (typer's own enums in cli.group hold the same)."""
 _COMMANDS = {"count", "compare", "sweep", "formula", "verify", "schema", "list", "peers", "import"}
 
 
@@ -56,6 +61,10 @@ def parse(argv: list[str]) -> dict[str, str | bool] | None:
     if found.get("convention", "paper") not in _CONVENTIONS:
         return None
     if found.get("format", "table") not in Format.__members__:
+        return None
+    if found.get("dtype", "float32") not in DTYPES:
+        return None
+    if found.get("schedule", "sequential") not in SCHEDULES:
         return None
     resolution = found.get("resolution")
     if command == "count" and resolution is not None and not (
@@ -231,7 +240,9 @@ def run(argv: list[str]) -> bool:
             sweep_run(str(found["model"]), str(found.get("alpha", "1")),
                       rho if isinstance(rho, str) else None,
                       resolution if isinstance(resolution, str) else None, convention,
-                      Format(fmt or "table"), None, None, False, None)
+                      Format(fmt or "table"), None, None, False, None,
+                      memory=bool(found.get("memory")), dtype=str(found.get("dtype", "float32")),
+                      schedule=str(found.get("schedule", "sequential")))
         else:
             resolution = found.get("resolution")
             count_run(str(found["model"]), str(found.get("alpha", "1")),
@@ -239,7 +250,8 @@ def run(argv: list[str]) -> bool:
                       int(resolution) if isinstance(resolution, str) else None,
                       convention, Format(fmt or "table"), bool(found.get("summary")),
                       bool(found.get("by-kind")), bool(found.get("flops")), None, None, False,
-                      None)
+                      None, memory=bool(found.get("memory")),
+                      dtype=str(found.get("dtype", "float32")))
     except BrokenPipeError:
         raise
     except Exception:  # noqa: BLE001 - typer's path reports it (nothing was printed yet)
