@@ -47,7 +47,7 @@ from complexity.algebra import notation as S
 from complexity.algebra.expr import ZERO as ZERO_EXPR
 from complexity.algebra.expr import Expr, Values, product, total
 from complexity.algebra.poly import ZERO, Poly
-from complexity.engine.resize import resized
+from complexity.engine.resize import maps_at, resized
 from complexity.engine.walk import Report, Row, _sum
 from complexity.errors import MbcalcError
 from complexity.language.shapes import Shape
@@ -598,7 +598,14 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
     ntensors = len(base_names)
     layout = [(s.first, s.end, s.reads, s.writes) for s in base_steps]
     columns: list[list[int] | None] = []
+    channels = [int(base_report.rows[0].input.c)] + [int(row.output.c) for row in base_report.rows]
+    rest = base[len(channels):]  # squeeze-and-excite vectors (channels only), then scratch
+    steady = schedule == "sequential" and not any(s.scratch for s in base_steps)
     for r in sizes:
+        maps = maps_at(base_report, r) if steady else None
+        if maps is not None:  # the same steps; each tensor's map from the walk at α = 1
+            columns.append([c * h * w for c, (h, w) in zip(channels, maps, strict=True)] + rest)
+            continue
         try:
             steps, at_r = items(resized(base_report, r) or walk_at(Fraction(1), r))
             columns.append(at_r if [(s.first, s.end, s.reads, s.writes) for s in steps] == layout
