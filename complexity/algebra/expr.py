@@ -153,13 +153,19 @@ ZERO, ONE = Num(0), Num(1)
 def product(*factors: Expr) -> Expr:
     """A product in the given order; factors of 1 dropped, nested products spliced in (except
     a division such as M/g, which stays one factor), 0 if any factor is 0."""
-    if any(f == ZERO for f in factors):
-        return ZERO
     kept: list[Expr] = []
     for f in factors:
-        if isinstance(f, Mul) and not any(a.is_Pow and a.exp < 0 for a in f.args):
-            kept.extend(f.args)
-        elif f != ONE:
+        if type(f) is int:
+            f = Num(f)
+        kind = type(f)
+        if kind is Num:  # compared by value here: Expr's == is a Python call per pair
+            if f.value == 0:  # type: ignore[attr-defined]
+                return ZERO
+            if f.value != 1:  # type: ignore[attr-defined]
+                kept.append(f)
+        elif kind is Mul and not any(a.is_Pow and a.exp < 0 for a in f.args):  # type: ignore[attr-defined]
+            kept.extend(f.args)  # type: ignore[attr-defined]
+        else:
             kept.append(f)
     if not kept:
         return ONE
