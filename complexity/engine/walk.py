@@ -350,9 +350,10 @@ class Walker:
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
         # the layer without its name: identical layers named apart are costed once too
         unnamed = (type(layer), *(v for k, v in layer.__dict__.items() if k != "name"))
-        key = ((unnamed, x, xs, self.exact.origin, self.closed.origin, self.exact.block,
+        seen = (x.c, x.h, x.w, x.fixed)  # x's fields: hashed in C, not by Shape's __hash__
+        key = ((unnamed, seen, xs, self.exact.origin, self.closed.origin, self.exact.block,
                 self.closed.block) if self.with_closed
-               else (unnamed, x, self.exact.origin, self.exact.block))
+               else (unnamed, seen, self.exact.origin, self.exact.block))
         if key not in self.costed:  # a repeated layer on the same input is costed once
             try:
                 self.costed[key] = self.cost(layer, x, xs)
