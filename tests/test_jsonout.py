@@ -76,3 +76,29 @@ def test_zoo_symbol_names_are_not_reserved() -> None:
     for name in used:
         assert name.isidentifier() and not keyword.iskeyword(name), name
         assert name not in ("alpha", "rho"), name
+
+
+def test_sweep_json_is_object_json_of_sweep_dict() -> None:
+    from fractions import Fraction
+
+    from complexity.analysis.memory import PeakPoint
+    from complexity.analysis.sweep import sweep
+    from complexity.render.jsonout import object_json, sweep_dict, sweep_json
+
+    spec = resolve("mobilenet_v2")
+    alphas = [Fraction(1, 3), Fraction("0.745"), Fraction(1)]
+    for rhos, sizes in (([Fraction(1, 2), Fraction(5, 7)], None), (None, [96, 161])):
+        points = sweep(spec, alphas, rhos, sizes)
+        by_resolution = sizes is not None
+        assert sweep_json("m", "paper", points, by_resolution) == object_json(
+            sweep_dict("m", "paper", points, by_resolution), "points")
+        peaks = [PeakPoint(k * 1000 + 7, f'b{k}/"é"\u2028') for k in range(len(points))]
+        extra = {"schedule": "sequential", "dtype": "int8", "bytes_per_element": 1}
+        data = sweep_dict("m", "paper", points, by_resolution)
+        data.update(extra)
+        for point, q in zip(data["points"], peaks, strict=True):
+            point.update({"peak_memory": q.elements, "peak_memory_bytes": q.elements,
+                          "peak_at": q.step})
+        data["peak_holder_changes"] = ["α = 1: a → b"]
+        assert sweep_json("m", "paper", points, by_resolution, extra, peaks, 1,
+                          ["α = 1: a → b"]) == object_json(data, "points")

@@ -212,10 +212,10 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
 
         draw_plot(plot, lambda: sweep_plot(spec.network.name, points, plot, force))
     if fmt is Format.json:
-        from complexity.render.jsonout import object_json, sweep_dict
+        from complexity.render.jsonout import sweep_json
 
-        data = sweep_dict(spec.network.name, convention, points, sizes is not None)
-        deliver(fmt, output, force, text=object_json(data, "points"))
+        deliver(fmt, output, force,
+                text=sweep_json(spec.network.name, convention, points, sizes is not None))
         return
     deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention, points)])
 

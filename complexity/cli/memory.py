@@ -101,15 +101,11 @@ def sweep_memory(spec: Any, points: list[Any], walk_at: Callable[[Fraction, int]
     labels = [f"α = {float(p.alpha):g}, {p.resolution}×{p.resolution}" for p in points]
     changes = holder_changes(peaks, labels)
     if fmt is Format.json:
-        from complexity.render.jsonout import object_json, sweep_dict
+        from complexity.render.jsonout import sweep_json
 
-        data = sweep_dict(model, convention, points, by_resolution)
-        data.update({"schedule": schedule, "dtype": dtype, "bytes_per_element": per})
-        for point, q in zip(data["points"], peaks, strict=True):
-            point.update({"peak_memory": q.elements, "peak_memory_bytes": q.elements * per,
-                          "peak_at": q.step})
-        data["peak_holder_changes"] = changes
-        deliver(fmt, output, force, text=object_json(data, "points"))
+        extra = {"schedule": schedule, "dtype": dtype, "bytes_per_element": per}
+        deliver(fmt, output, force, text=sweep_json(model, convention, points, by_resolution,
+                                                     extra, peaks, per, changes))
         return
     deliver(fmt, output, force, tables=[sweep_memory_table(model, convention, points, peaks,
                                                            dtype, schedule, changes)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -63,17 +64,20 @@ def report_json(report: Report, kinds: bool = False, ops: bool = False,
     return json.dumps(report_dict(report, kinds, ops, peer), indent=2, ensure_ascii=False) + "\n"
 
 
-def object_json(data: dict[str, Any], items_key: str | None = None) -> str:
+def object_json(data: dict[str, Any], items_key: str | None = None,
+                lines: list[str] | None = None) -> str:
     """``data`` as indented JSON, with the list under ``items_key`` written one compact object
-    per line by the C encoder (a 10,000-point sweep in milliseconds, still easy to diff)."""
+    per line by the C encoder (a 10,000-point sweep in milliseconds, still easy to diff); or,
+    given, those objects already written (``lines``, as ``_compact`` would write them)."""
     if items_key is None:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     items = data[items_key]
     head = json.dumps({k: v for k, v in data.items() if k != items_key}, indent=2,
                       ensure_ascii=False)
-    body = ",\n".join("    " + text for text in _compact(items))
+    rendered = _compact(items) if lines is None else lines
+    body = ",\n".join("    " + text for text in rendered)
     key = json.dumps(items_key)
-    inner = f"{key}: [\n{body}\n  ]" if items else f"{key}: []"
+    inner = f"{key}: [\n{body}\n  ]" if rendered else f"{key}: []"
     return (head[:-2] + ",\n  " if len(head) > 2 else "{\n  ") + inner + "\n}\n"
 
 
@@ -95,10 +99,11 @@ def _compact(items: list[Any]) -> list[str]:
     return ["".join(iterencode(item, 0)) for item in items]
 
 
-def sweep_dict(model: str, convention: str, points: list[Any],
-               by_resolution: bool) -> dict[str, Any]:
+def sweep_dict(model: str, convention: str, points: list[Any], by_resolution: bool,
+               with_points: bool = True) -> dict[str, Any]:
     """``mbcalc sweep --format json``: the model, the grid swept (α, and ρ or resolution, each in
-    order), and one object per point, α varying slowest."""
+    order), and one object per point, α varying slowest (an empty list without
+    ``with_points``)."""
     floats: dict[int, float] = {}
 
     def as_float(value: Any) -> float:
@@ -117,7 +122,45 @@ def sweep_dict(model: str, convention: str, points: list[Any],
     return {"model": model, "convention": convention, "grid": grid,
             "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
                         "resolution": p.resolution, "params": p.params, "madds": p.madds}
-                       for p in points]}
+                       for p in points] if with_points else []}
+
+
+def sweep_json(model: str, convention: str, points: list[Any], by_resolution: bool,
+               extra: dict[str, Any] | None = None, peaks: list[Any] | None = None,
+               per: int = 0, changes: list[str] | None = None) -> str:
+    """``mbcalc sweep --format json``'s text: ``object_json(sweep_dict(…), "points")`` — with
+    ``extra`` keys after the grid, each point's peak (``peaks``, ``per`` bytes an element) and
+    the holder ``changes`` for ``--memory`` — its points formatted straight from the values
+    (an int's and a finite float's JSON are their ``repr``), which a 10,000-point sweep spends
+    a tenth of its time on otherwise. ``tests/test_jsonout.py`` holds it to ``object_json``."""
+    data = sweep_dict(model, convention, points, by_resolution, with_points=False)
+    data.update(extra or {})
+    floats: dict[int, str] = {}
+    names: dict[str, str] = {}
+
+    def number(value: Any) -> str:
+        found = floats.get(id(value))  # points share their α and ρ objects
+        if found is None:
+            as_float = float(value)
+            found = floats[id(value)] = (repr(as_float) if math.isfinite(as_float)
+                                         else json.dumps(as_float))
+        return found
+
+    lines = []
+    for k, p in enumerate(points):
+        line = (f'{{"alpha": {number(p.alpha)}, "rho": {number(p.rho)}, "resolution": '
+                f'{p.resolution}, "params": {p.params}, "madds": {p.madds}')
+        if peaks is not None:
+            q = peaks[k]
+            step = names.get(q.step)
+            if step is None:
+                step = names[q.step] = json.dumps(q.step, ensure_ascii=False)
+            line += (f', "peak_memory": {q.elements}, "peak_memory_bytes": {q.elements * per}'
+                     f', "peak_at": {step}')
+        lines.append(line + "}")
+    if changes is not None:
+        data["peak_holder_changes"] = changes
+    return object_json(data, "points", lines)
 
 
 def compare_dict(given: Any, layer: Any, alpha: Fraction, rho: Fraction,
