@@ -1,0 +1,70 @@
+"""Ratios that a drifting machine cannot skew: every command runs once per round, in turn, and
+each ratio is taken within its round (then the median over rounds). ``run.py`` runs a command N
+times before the next, so a machine whose speed drifts between commands (this one's, by up to a
+third within minutes) moves its ratios; here each round's commands share the same conditions.
+
+    python benchmarks/interleaved.py [--python PY] [--rounds 9]
+
+Run from the repository's root (``PY -m complexity`` imports the work tree); standard library
+only. Prints each command's median and least wall time, then each ratio to the count of the
+same round: median, least and largest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+SWEEP = ["--alpha", "0.25:1.4:100", "--rho", "0.5:1:100"]
+
+
+def commands(py: str) -> dict[str, list[str]]:
+    mb = [py, "-m", "complexity"]
+    return {
+        "count": [*mb, "mobilenet_v2", "--format", "json"],
+        "count --memory": [*mb, "mobilenet_v2", "--memory", "--format", "json"],
+        "sweep 100x100": [*mb, "sweep", "mobilenet_v2", *SWEEP, "--format", "json"],
+        "sweep 100x100 --memory": [*mb, "sweep", "mobilenet_v2", *SWEEP, "--memory",
+                                   "--format", "json"],
+        "list": [*mb, "list", "--format", "json"],
+        "python -c pass": [py, "-c", "pass"],
+        "import pydantic, yaml": [py, "-c", "import pydantic.main, yaml"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--python", default=sys.executable, help="the interpreter to run mbcalc with")
+    p.add_argument("--rounds", type=int, default=9)
+    args = p.parse_args(argv)
+    cmds = commands(args.python)
+    wall: dict[str, list[float]] = {k: [] for k in cmds}
+    ratios: dict[str, list[float]] = {k: [] for k in cmds if k.startswith(("count ", "sweep"))}
+    for _ in range(args.rounds):
+        here = {}
+        for name, argv_ in cmds.items():
+            start = time.perf_counter()
+            done = subprocess.run(argv_, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  check=False)
+            here[name] = time.perf_counter() - start
+            if done.returncode:
+                print(f"{name}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
+                return 1
+            wall[name].append(here[name])
+        for name in ratios:
+            ratios[name].append(here[name] / here["count"])
+    for name, values in wall.items():
+        print(f"{name:24} median {statistics.median(values):.3f} s   least {min(values):.3f} s")
+    for name, values in ratios.items():
+        print(f"{name:24} / count: median {statistics.median(values):.2f}×"
+              f"   (least {min(values):.2f}×, largest {max(values):.2f}×)")
+    print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
