@@ -348,8 +348,7 @@ class Walker:
         else:
             label = layer.__dict__.get("fn") or layer.kind
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
-        # the layer without its name: identical layers named apart are costed once too
-        unnamed = (type(layer), *(v for k, v in layer.__dict__.items() if k != "name"))
+        unnamed = _unnamed(layer)
         seen = (x.c, x.h, x.w, x.fixed)  # x's fields: hashed in C, not by Shape's __hash__
         key = ((unnamed, seen, xs, self.exact.origin, self.closed.origin, self.exact.block,
                 self.closed.block) if self.with_closed
@@ -518,6 +517,23 @@ def _strided(layer: Primitive | None) -> bool:
 
 
 _PRIMITIVES = frozenset(get_args(Primitive))
+
+_UNNAMED: dict[int, tuple[Primitive, tuple[Any, ...]]] = {}
+"""Each layer object's memo key, by id; the entry holds the layer, so its id is not reused
+while the entry lives (cleared when it grows past MAX_ROWS entries)."""
+
+
+def _unnamed(layer: Primitive) -> tuple[Any, ...]:
+    """The layer without its name, as a memo key: identical layers named apart are costed
+    once; computed once per layer object (a sweep walks the same objects a hundred times)."""
+    found = _UNNAMED.get(id(layer))
+    if found is not None:
+        return found[1]
+    if len(_UNNAMED) > MAX_ROWS:
+        _UNNAMED.clear()
+    key = (type(layer), *(v for k, v in layer.__dict__.items() if k != "name"))
+    _UNNAMED[id(layer)] = (layer, key)
+    return key
 
 
 def _row(**fields: Any) -> Row:
