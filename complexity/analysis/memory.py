@@ -653,11 +653,21 @@ def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fract
         return plans[shape]
 
     points: list[PeakPoint] = []
+    same_rows = [(r.name, r.kind) for r in base_report.rows]
+    base_plan: list[Any] = []
     for alpha in alphas:
         try:
             report_a = walk_at(alpha, r0)
-            steps_a, at_a = items(report_a)
-            planned = plan(report_a, steps_a)
+            if steady and report_a.reads == base_report.reads and [
+                    (r.name, r.kind) for r in report_a.rows] == same_rows:
+                # the base's rows at another width: its steps and plan, these sizes
+                steps_a, at_a = base_steps, _sizes(report_a) + [0] * len(base_steps)
+                if not base_plan:
+                    base_plan.append(plan(base_report, base_steps))
+                planned = base_plan[0]
+            else:
+                steps_a, at_a = items(report_a)
+                planned = plan(report_a, steps_a)
         except MbcalcError:
             planned = None
         if planned is None:
