@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -48,7 +48,7 @@ from complexity.algebra.expr import ZERO as ZERO_EXPR
 from complexity.algebra.expr import Expr, Values, product, total
 from complexity.algebra.poly import ZERO, Poly
 from complexity.engine.resize import maps_at, resized
-from complexity.engine.walk import Report, Row, _sum
+from complexity.engine.walk import Report, Row, _sum, assembled
 from complexity.errors import MbcalcError
 from complexity.language.shapes import Shape
 
@@ -215,6 +215,9 @@ class Peak:
     """The same step's size as a polynomial in α and ρ (unrounded)."""
 
 
+_STEP_FIELDS = tuple(f.name for f in fields(Step))
+
+
 @dataclass(frozen=True)
 class Resolution:
     """One line of MobileNetV2's Table 3: the widest tensor materialised at one map size."""
@@ -313,15 +316,9 @@ def resolved_reads(report: Report) -> tuple[list[tuple[int, ...]], dict[int, int
     return out, alias
 
 
-_STEP_FIELDS = ("name", "first", "end", "reads", "writes", "scratch", "scratch_closed")
-
-
 def _step(*values: Any) -> Step:
-    """A Step without the frozen dataclass's field-by-field ``__init__`` (a sweep of peaks makes
-    one per row per α and per size)."""
-    step = object.__new__(Step)
-    step.__dict__.update(zip(_STEP_FIELDS, values, strict=True))
-    return step
+    """``Step(*values)`` through ``assembled`` (a sweep of peaks makes one per row per α)."""
+    return assembled(Step, dict(zip(_STEP_FIELDS, values, strict=True)))
 
 
 def sequential_steps(report: Report) -> list[Step]:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
-from complexity.engine.walk import Report, Row, evaluate
+from complexity.engine.walk import Report, Row, assembled, evaluate
 from complexity.errors import LayerProblem, MbcalcError
 from complexity.language import layers as L
 from complexity.language.shapes import Shape
@@ -112,7 +112,8 @@ def resized(report: Report, size: int) -> Report | None:
     rows = []
     for k, (row, entry) in enumerate(zip(report.rows, report.trace.inputs, strict=True), 1):
         (ih, iw), (oh, ow) = maps[entry], maps[k]
-        fields = {"input": _shape(row.input, ih, iw), "output": _shape(row.output, oh, ow)}
+        fields = {"input": assembled(Shape, row.input.__dict__, h=ih, w=iw),
+                  "output": assembled(Shape, row.output.__dict__, h=oh, w=ow)}
         old = row.values
         if "D_F" in old or "H_out" in old:  # the map is in the formulas: they count again
             if ("D_F" in old) != (oh == ow):
@@ -124,16 +125,7 @@ def resized(report: Report, size: int) -> Report | None:
                 values["H_out"], values["W_out"] = oh, ow
             fields.update(values=type(old)(values), params=evaluate(row.params_formula, values),
                           madds=evaluate(row.madds_formula, values))
-        new = object.__new__(Row)
-        new.__dict__.update(row.__dict__, **fields)
-        rows.append(new)
+        rows.append(assembled(Row, row.__dict__, **fields))
     return replace(report, rows=rows, resolution=size, rho=Fraction(size, report.trace.base),
                    params=sum(r.params for r in rows), madds=sum(r.madds for r in rows))
 
-
-def _shape(shape: Shape, h: int, w: int) -> Shape:
-    """``shape`` with another map (``Shape.resized`` without the frozen dataclass's
-    field-by-field ``__init__``: a resized report makes two per row)."""
-    new = object.__new__(Shape)
-    new.__dict__.update(shape.__dict__, h=h, w=w)
-    return new

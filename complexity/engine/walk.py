@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from pydantic import TypeAdapter
 
@@ -359,8 +359,7 @@ class Walker:
             except LayerProblem as problem:
                 raise self.fail(problem, path, name) from None
         row, ys = self.costed[key]
-        named = object.__new__(Row)  # a copy without copy.copy's or replace()'s overhead
-        named.__dict__.update(row.__dict__, name=name, layer=layer)
+        named = assembled(Row, row.__dict__, name=name, layer=layer)
         self.rows.append(named)
         self.reads.append((self.tensor,))
         self.contexts.append(self.exact)
@@ -380,7 +379,8 @@ class Walker:
         else:
             ys, params_closed, madds_closed = y, ZERO, ZERO
         values = Values({k: int(v) for k, v in cost.values.items()})
-        row = _row(
+        row = assembled(
+            Row,
             name="",
             kind=layer.kind,
             category=layer.category(x, y),
@@ -517,6 +517,8 @@ def _strided(layer: Primitive | None) -> bool:
 
 
 _PRIMITIVES = frozenset(get_args(Primitive))
+T = TypeVar("T")
+_NOTHING: Mapping[str, Any] = {}
 
 _UNNAMED: dict[int, tuple[Primitive, tuple[Any, ...]]] = {}
 """Each layer object's memo key, by id; the entry holds the layer, so its id is not reused
@@ -536,11 +538,13 @@ def _unnamed(layer: Primitive) -> tuple[Any, ...]:
     return key
 
 
-def _row(**fields: Any) -> Row:
-    """A Row without the frozen dataclass's field-by-field ``__init__`` (a walk makes many)."""
-    row = object.__new__(Row)
-    row.__dict__.update(fields)
-    return row
+def assembled(kind: type[T], base: Mapping[str, Any] = _NOTHING, /, **fields: Any) -> T:
+    """An instance of the frozen dataclass ``kind`` holding ``base``'s fields updated with
+    ``fields``, without its ``__init__``'s field-by-field ``object.__setattr__``: the walk, a
+    resized report and the memory steps make them by the thousand. All fields must be given."""
+    made = object.__new__(kind)
+    made.__dict__.update(base, **fields)
+    return made
 
 
 def _not_run(row: Row) -> Row:
