@@ -28,6 +28,7 @@ import pytest
 from complexity.analysis.memory import DTYPES, analyse
 from complexity.engine.walk import walk
 from complexity.language.zoo import resolve, zoo_names
+from tests.torchvision_models import torchvision_model
 
 pytestmark = pytest.mark.torchvision
 
@@ -65,19 +66,7 @@ def device(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def model(name: str) -> Any:
     """torchvision's ``name`` on its ``device``, in eval mode."""
-    torch = pytest.importorskip("torch")
-    models = pytest.importorskip("torchvision.models")
-    from torchvision.models import regnet
-
-    plain = regnet.BlockParams.from_init_params.__func__
-
-    def on_cpu(cls: type, *args: object, **kwargs: object) -> object:
-        with torch.device("cpu"):  # RegNet's widths are worked out with real tensors
-            return plain(cls, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch, torch.device(device(name)):
-        patch.setattr(regnet.BlockParams, "from_init_params", classmethod(on_cpu))
-        return models.get_model(name, weights=None, **BUILD_ARGS.get(name, {})).eval()
+    return torchvision_model(name, device(name), **BUILD_ARGS.get(name, {}))
 
 
 def check(name: str) -> dict[str, Any]:

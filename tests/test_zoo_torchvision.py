@@ -15,6 +15,7 @@ import pytest
 
 from complexity.engine.walk import walk
 from complexity.language import zoo
+from tests.torchvision_models import torchvision_model
 
 pytestmark = pytest.mark.torchvision
 
@@ -31,19 +32,9 @@ NAMES = [
 def counts(name: str, resolution: int) -> tuple[int, int, int]:
     """torchvision's model ``name``: conv + linear weights, every parameter, MAdds."""
     torch = pytest.importorskip("torch")
-    models = pytest.importorskip("torchvision.models")
     from torch.utils.flop_counter import FlopCounterMode
-    from torchvision.models import regnet
 
-    plain = regnet.BlockParams.from_init_params.__func__
-
-    def on_cpu(cls: type, *args: object, **kwargs: object) -> object:
-        with torch.device("cpu"):  # RegNet's widths are worked out with real tensors
-            return plain(cls, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch, torch.device("meta"):
-        patch.setattr(regnet.BlockParams, "from_init_params", classmethod(on_cpu))
-        model = models.get_model(name).eval()
+    model = torchvision_model(name, "meta")
     weights = sum(m.weight.numel() for m in model.modules()
                   if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)))
     every = sum(p.numel() for p in model.parameters())
