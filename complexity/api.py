@@ -17,7 +17,7 @@ from complexity.errors import MbcalcError
 
 if TYPE_CHECKING:
     from complexity.analysis.verify import Progress
-    from complexity.language.specfile import LoadedSpec
+    from complexity.language.sources import LoadedSpec
     from complexity.report import Check, ClosedForm, Comparison, Report, Sweep
 
 Number = int | float | str | Fraction
@@ -30,7 +30,8 @@ def load(source: LoadedSpec | str | os.PathLike[str] | Mapping[str, Any],
          sets: Mapping[str, Any] | None = None) -> LoadedSpec:
     """A validated spec from a zoo name (``"mobilenet_v1"``), a spec file's path, YAML text
     or a dict in the spec format; ``sets`` overrides the spec's variables (as ``--set``)."""
-    from complexity.language.specfile import LoadedSpec, load_spec
+    from complexity.language.sources import LoadedSpec
+    from complexity.language.specfile import load_spec
     from complexity.language.zoo import resolve
 
     overrides = _sets(sets)

@@ -1737,11 +1737,11 @@ def _reliability_limits() -> str:
     from complexity.analysis.sweep import MAX_POINTS
     from complexity.cli.delivery import MAX_SWEEP_TABLE, MAX_TABLE_ROWS
     from complexity.engine.walk import MAX_ROWS
-    from complexity.language import numbers, specfile
+    from complexity.language import numbers, sources, specfile
     from complexity.language.fields import LARGEST
 
     rows = [
-        ("spec file size", f"{specfile.MAX_BYTES // 1024:,} KiB", "language/specfile.py"),
+        ("spec file size", f"{sources.MAX_BYTES // 1024:,} KiB", "language/sources.py"),
         ("spec nesting depth", f"{specfile.MAX_DEPTH:,}", "language/specfile.py"),
         ("values a spec expands to (aliases)", f"{specfile.MAX_NODES:,}", "language/specfile.py"),
         ("layers, repetitions and branches walked", f"{MAX_ROWS:,}", "engine/walk.py"),

@@ -1,10 +1,19 @@
-"""Shared test set-up: Keras runs on the torch backend (no TensorFlow needed); golden files."""
+"""Shared test set-up: Keras runs on the torch backend (no TensorFlow needed); a cache directory
+of the run's own; golden files."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+# The cache of validated specs (complexity/language/cache.py): one of the run's own, not the
+# user's ~/.cache/mbcalc (subprocesses inherit it).
+os.environ["MBCALC_CACHE_DIR"] = tempfile.mkdtemp(prefix="mbcalc-test-cache-")
+atexit.register(shutil.rmtree, os.environ["MBCALC_CACHE_DIR"], True)
+os.environ.pop("MBCALC_NO_CACHE", None)
 # One torch thread: the reference models are small, and threads only contend on a shared CPU.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from complexity.errors import SpecError
-from complexity.language.specfile import load_spec, read_text
+from complexity.language.sources import read_text
+from complexity.language.specfile import load_spec
 
 GOOD = """\
 name: tiny

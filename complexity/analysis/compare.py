@@ -20,8 +20,8 @@ from sympy.parsing.sympy_parser import parse_expr
 from complexity.algebra import symbols as S
 from complexity.engine.walk import walk
 from complexity.errors import MbcalcError
+from complexity.language.sources import LoadedSpec, SourceMap
 from complexity.language.spec import Network
-from complexity.language.specfile import LoadedSpec, SourceMap
 
 s = Symbol("s", positive=True, integer=True)
 """Stride of the layer being replaced."""

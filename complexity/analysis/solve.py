@@ -15,7 +15,7 @@ from typing import Literal
 from complexity.engine.walk import Report, walk
 from complexity.errors import MbcalcError
 from complexity.language.layers import Convention
-from complexity.language.specfile import LoadedSpec
+from complexity.language.sources import LoadedSpec
 
 Metric = Literal["params", "madds", "peak_memory"]
 ALPHA_STEP = Fraction(1, 1000)

@@ -13,7 +13,7 @@ from complexity.engine.walk import Report, Row, input_resolution, walk
 from complexity.errors import MbcalcError, printable
 from complexity.language.layers import Convention
 from complexity.language.numbers import MAX_MULTIPLIER, MIN_MULTIPLIER, exact
-from complexity.language.specfile import LoadedSpec
+from complexity.language.sources import LoadedSpec
 
 MAX_POINTS = 50_000
 """Points a sweep may have: 5·10⁴ take under 5 s of CPU and 100 MB in any format; 10⁶ would take

@@ -6,8 +6,6 @@ import math
 from fractions import Fraction
 from typing import Any
 
-import yaml
-
 from complexity.errors import MbcalcError, printable
 from complexity.language.numbers import LARGEST, MAX_COUNT, MAX_MULTIPLIER, MIN_MULTIPLIER, exact
 
@@ -69,6 +67,8 @@ def parse_sets(items: list[str]) -> dict[str, Any]:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
             raise MbcalcError(f"--set expects NAME=VALUE, got {printable(item)!r}")
+        import yaml  # here: only --set values are YAML (a cached count reads none)
+
         try:
             value = yaml.safe_load(text)
         except (yaml.YAMLError, ValueError):

@@ -9,9 +9,13 @@ prints exactly what this prints (both call ``count_run``, ``list_run`` or ``swee
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from complexity.cli.delivery import Format, deliver, draw_plot
 from complexity.errors import MbcalcError
+
+if TYPE_CHECKING:
+    from complexity.language.sources import LoadedSpec
 
 _VALUES = {"--alpha", "--rho", "--resolution", "--convention", "--format", "--dtype"}
 _FLAGS = {"--summary", "--by-kind", "--flops", "--memory"}
@@ -78,18 +82,18 @@ def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
               plot: Path | None, output: Path | None, force: bool,
               sets: list[str] | None, *, ops: bool = False, as_peer: str | None = None,
               memory: bool = False, dtype: str = "float32", device_peak: str | None = None,
-              device_bandwidth: str | None = None) -> None:
+              device_bandwidth: str | None = None, cached: bool = False) -> None:
     """``mbcalc count``: walk the network, then print or write the chosen tables (with
     ``memory`` or a device bound, the memory view instead; ``ops`` and ``as_peer`` add the
-    every-op and the peer's tables)."""
+    every-op and the peer's tables). ``cached``: take the spec from the cache of validated
+    specs (``language.cache``) where it can."""
     from fractions import Fraction
 
     from complexity.cli.arguments import one_resolution, parse_sets, positive
     from complexity.engine.walk import walk
-    from complexity.language.zoo import resolve
     from complexity.render import tables
 
-    spec = resolve(model, parse_sets(sets or []))
+    spec = _spec(model, parse_sets(sets or []), cached)
     rho_value, size = one_resolution(rho, resolution)
     report = walk(spec, positive("alpha", alpha) or Fraction(1), rho_value, size,
                   convention)  # type: ignore[arg-type]
@@ -161,16 +165,16 @@ def list_run(fmt: Format | None, output: Path | None, force: bool) -> None:
 def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
               convention: str, fmt: Format, plot: Path | None, output: Path | None,
               force: bool, sets: list[str] | None, *, memory: bool = False,
-              dtype: str = "float32", schedule: str = "sequential") -> None:
+              dtype: str = "float32", schedule: str = "sequential",
+              cached: bool = False) -> None:
     """``mbcalc sweep``: totals (and with ``memory``, peak live memory) over α × ρ or
-    α × resolution."""
+    α × resolution; ``cached`` as for ``count_run``."""
     from complexity.analysis.sweep import MAX_POINTS, parse_values
     from complexity.analysis.sweep import sweep as run_sweep
     from complexity.cli.arguments import parse_sets
     from complexity.cli.delivery import MAX_SWEEP_TABLE
     from complexity.errors import printable
     from complexity.language.numbers import LARGEST
-    from complexity.language.zoo import resolve
     from complexity.render.sweeps import sweep_table
 
     if rho is not None and resolution is not None:
@@ -190,7 +194,7 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
     if fmt is Format.table and count > MAX_SWEEP_TABLE:
         raise MbcalcError(f"{count:,} points are too many to draw as a table (at most "
                           f"{MAX_SWEEP_TABLE:,}); use --format csv, json or markdown")
-    spec = resolve(model, parse_sets(sets or []))
+    spec = _spec(model, parse_sets(sets or []), cached)
     if memory:
         import gc
 
@@ -220,6 +224,18 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
     deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention, points)])
 
 
+def _spec(model: str, overrides: dict[str, Any], cached: bool) -> LoadedSpec:
+    """The spec ``model`` names: from the cache of validated specs if ``cached`` (the fast
+    path: an error there makes typer's command run again, which reads the spec itself)."""
+    if cached:
+        from complexity.language.cache import load
+
+        return load(model, overrides)
+    from complexity.language.zoo import resolve
+
+    return resolve(model, overrides)
+
+
 def run(argv: list[str]) -> bool:
     """Run ``argv`` as ``mbcalc`` would if it is one of the everyday invocations; False
     (nothing printed) when it is not, or when anything goes wrong (typer then reports it in
@@ -242,7 +258,7 @@ def run(argv: list[str]) -> bool:
                       resolution if isinstance(resolution, str) else None, convention,
                       Format(fmt or "table"), None, None, False, None,
                       memory=bool(found.get("memory")), dtype=str(found.get("dtype", "float32")),
-                      schedule=str(found.get("schedule", "sequential")))
+                      schedule=str(found.get("schedule", "sequential")), cached=True)
         else:
             resolution = found.get("resolution")
             count_run(str(found["model"]), str(found.get("alpha", "1")),
@@ -251,7 +267,7 @@ def run(argv: list[str]) -> bool:
                       convention, Format(fmt or "table"), bool(found.get("summary")),
                       bool(found.get("by-kind")), bool(found.get("flops")), None, None, False,
                       None, memory=bool(found.get("memory")),
-                      dtype=str(found.get("dtype", "float32")))
+                      dtype=str(found.get("dtype", "float32")), cached=True)
     except BrokenPipeError:
         raise
     except Exception:  # noqa: BLE001 - typer's path reports it (nothing was printed yet)

@@ -18,6 +18,7 @@ from typing import Any
 from complexity.engine.walk import Report, Row, assembled, evaluate
 from complexity.errors import LayerProblem, MbcalcError
 from complexity.language import layers as L
+from complexity.language.plain import plain_class
 from complexity.language.shapes import Shape
 
 Map = tuple[int, int]
@@ -44,7 +45,7 @@ def maps_at(report: Report, size: int) -> list[Map] | None:
                 return None
             maps.append(found.pop())
             continue
-        kind = type(row.layer)
+        kind = plain_class(row.layer)
         if kind in _SAME_MAP:
             maps.append(maps[reads[0]])
             continue

@@ -13,20 +13,23 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, TypeVar, get_args
-
-from pydantic import TypeAdapter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from complexity.algebra.expr import ZERO as NO_COST
 from complexity.algebra.expr import Expr, Values
 from complexity.algebra.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.errors import LayerProblem, MbcalcError, SpecError
-from complexity.language.blocks import Block
-from complexity.language.containers import Concat, Item, Items, Repeat, Residual, Sequence, Side
-from complexity.language.layers import Convention, Primitive, Value
+from complexity.language.containers import Concat, Expanded, Repeat, Residual, Sequence, Side
+from complexity.language.layers import Convention, Layer, Primitive, Value
 from complexity.language.shapes import Shape
-from complexity.language.specfile import LoadedSpec, Path_
 from complexity.language.width import WidthMode, WidthRule, make_divisible, scale
+
+if TYPE_CHECKING:  # the validated spec's modules import pydantic; a cached spec needs none
+    from complexity.language.blocks import Block
+    from complexity.language.containers import Container
+    from complexity.language.sources import LoadedSpec, Path_
+
+    Item = Primitive | Container | Block | Expanded
 
 MAX_ROWS = 100_000
 """Layers a network may expand to (repeats unrolled): bounds the time any spec can take."""
@@ -313,14 +316,15 @@ class Walker:
                     self.rows[first:] = [_not_run(row) for row in self.rows[first:]]
                 self.tensor = held
             return x, xs
-        if type(item) in _PRIMITIVES:
+        if isinstance(item, Layer):
             return self.primitive(item, x, xs, scope, path)  # type: ignore[arg-type]
         if isinstance(item, Sequence):
             inner = scope.inner((*path, "layers"), item.name)
             return self.block(item.layers, x, xs, inner)
         inner = scope.inner(path, item.name)
         first = len(self.rows)
-        out = self.block(expansion(item), x, xs, replace(inner, path=path))
+        layers = item.layers if isinstance(item, Expanded) else expansion(item)
+        out = self.block(layers, x, xs, replace(inner, path=path))
         self.spans.append((item.kind, first, len(self.rows)))
         return out
 
@@ -516,7 +520,6 @@ def _strided(layer: Primitive | None) -> bool:
     return stride not in (1, (1, 1))
 
 
-_PRIMITIVES = frozenset(get_args(Primitive))
 T = TypeVar("T")
 _NOTHING: Mapping[str, Any] = {}
 
@@ -556,13 +559,19 @@ def _text(shape: Shape) -> str:
     return f"{shape.c}×{shape.h}×{shape.w}"
 
 
-_ITEMS: TypeAdapter[list[Item]] = TypeAdapter(Items)
-
-
 @functools.lru_cache(maxsize=1024)
 def expansion(block: Block) -> list[Item]:
     """A block's layers, validated as spec items."""
-    return _ITEMS.validate_python(block.expand())
+    return _items().validate_python(block.expand())
+
+
+@functools.cache
+def _items() -> Any:
+    from pydantic import TypeAdapter
+
+    from complexity.language.models import Items
+
+    return TypeAdapter(Items)
 
 
 def evaluate(formula: Expr, values: Mapping[Any, int]) -> int:

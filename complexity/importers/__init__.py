@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from complexity.importers.graph import Graph
-from complexity.language.specfile import LoadedSpec
+from complexity.language.sources import LoadedSpec
 from complexity.language.width import WidthRule
 
 DEFAULT_WIDTH_RULE = "floor"

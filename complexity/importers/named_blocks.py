@@ -117,9 +117,9 @@ def _adapter() -> Any:
     """The validator of one spec item (built once: building it is slow)."""
     from pydantic import TypeAdapter
 
-    from complexity.language.containers import Item as SpecItem
+    from complexity.language.models import item_union
 
-    return TypeAdapter(SpecItem)
+    return TypeAdapter(item_union())
 
 
 def _without_defaults(block: Item) -> Item:
@@ -134,8 +134,8 @@ def _rows(items: list[Item], shape: tuple[int, ...]) -> list[tuple[Any, ...]] | 
     """What the walk makes of ``items`` from ``shape``: per row its kind, activation, shapes,
     params (torch convention) and MAdds; None if it cannot be walked."""
     from complexity.engine.walk import walk
+    from complexity.language.sources import LoadedSpec, SourceMap
     from complexity.language.spec import Network
-    from complexity.language.specfile import LoadedSpec, SourceMap
 
     data = {"name": "candidate", "resolution": shape[1], "in_channels": shape[0],
             "layers": items}

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from annotated_types import Ge, Gt, Le
-from pydantic import Strict
+from pydantic import Field, Strict
 
 from complexity.language.numbers import LARGEST
 
@@ -12,3 +12,5 @@ NonNegativeInt = Annotated[int, Strict(), Ge(0), Le(LARGEST)]
 StrictBool = Annotated[bool, Strict()]
 Size = PositiveInt | tuple[PositiveInt, PositiveInt]
 """A square size n, or [height, width]."""
+Measured = Annotated[int, Field(ge=0, le=10**15, strict=True)]
+"""A count measured by a framework (up to 10^15)."""

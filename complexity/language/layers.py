@@ -10,17 +10,20 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Annotated, Literal, Protocol
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
 from complexity.algebra import notation as S
 from complexity.algebra.expr import ONE, ZERO, Expr, Num, Sym, Values, power, product, ratio, total
 from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
-from complexity.language.fields import NonNegativeInt, PositiveInt, Size, StrictBool
+from complexity.language.plain import SpecClass, made
 from complexity.language.shapes import Shape, out_hw, pair
 from complexity.language.width import WidthMode
+
+if TYPE_CHECKING:  # the fields' pydantic types: models.py installs them here when it validates
+    from pydantic import Field
+
+    from complexity.language.fields import Measured, NonNegativeInt, PositiveInt, Size, StrictBool
 
 Convention = Literal["paper", "torch", "keras"]
 """What params count: ``paper`` weights only; ``torch`` + declared biases + BN γ, β;
@@ -94,8 +97,8 @@ def _with_bias(weights: Expr, bias: bool, convention: Convention, *channels: Sym
     return total(weights, *channels)
 
 
-class _Layer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class Layer(SpecClass):
+    """A primitive layer: what every layer kind shares."""
 
     name: str | None = None
     """Row label; unnamed layers are named after the layer before them (``conv1/bn``)."""
@@ -113,7 +116,7 @@ class _Layer(BaseModel):
         return "Other"
 
 
-class _Window(_Layer):
+class _Window(Layer):
     """Fields shared by sliding-window layers."""
 
     kernel: Size = 3
@@ -132,7 +135,7 @@ class _Window(_Layer):
         return f"{kh}×{kw}"
 
 
-class _Outputs(_Layer):
+class _Outputs(Layer):
     """Fields of a layer that sets its own output channels N (conv, pointwise)."""
 
     out: PositiveInt | None = None
@@ -150,14 +153,12 @@ class _Outputs(_Layer):
     expand_input_by_factor), instead of round(out·α)."""
     relative_to: PositiveInt | None = None
 
-    @model_validator(mode="after")
-    def _one_width(self) -> _Outputs:
+    def _check(self) -> None:
         if (self.out is None) == (self.expansion is None):
             raise ValueError("give exactly one of out (channels) and expansion (N = M·t)")
         if self.width == "from_input" and (self.relative_to is None or self.out is None
                                            or self.minus_input):
             raise ValueError("width: from_input needs out and relative_to, and no minus_input")
-        return self
 
     def _channels(self, x: Shape, ctx: Context) -> Value:
         if self.expansion is not None:
@@ -226,7 +227,8 @@ class Pointwise(_Outputs):
 @functools.lru_cache(maxsize=4096)
 def _pointwise_conv(layer: Pointwise) -> Conv:
     """The 1×1 conv a pointwise layer is (built once per distinct layer)."""
-    return Conv(kind="conv", kernel=1, **layer.model_dump(exclude={"kind", "name"}))
+    fields = {k: v for k, v in layer.__dict__.items() if k not in ("kind", "name")}
+    return made(Conv, {**fields, "kind": "conv", "kernel": 1})
 
 
 class Depthwise(_Window):
@@ -258,7 +260,7 @@ class Depthwise(_Window):
         return f"Conv DW {self._kernel_label()}"
 
 
-class FullyConnected(_Layer):
+class FullyConnected(Layer):
     """Fully connected: params M·N, MAdds M·N. Its input must be 1×1 (flatten or pool first)."""
 
     kind: Literal["fc"]
@@ -283,7 +285,7 @@ class FullyConnected(_Layer):
         return "Fully Connected"
 
 
-class SqueezeExcite(_Layer):
+class SqueezeExcite(Layer):
     """Squeeze-and-excite: FC C→C_r→C on the pooled map: params 2·C·C_r, MAdds 2·C·C_r."""
 
     kind: Literal["se"]
@@ -303,13 +305,12 @@ class SqueezeExcite(_Layer):
     act: ActivationName = "relu"
     """The activation between its two layers (ReLU in SENet; swish in EfficientNet)."""
 
-    @model_validator(mode="after")
-    def _one_width(self) -> SqueezeExcite:
-        given = [f for f in ("reduction", "ratio", "squeeze") if f in self.model_fields_set
+    def _check(self) -> None:
+        given = [f for f in ("reduction", "ratio", "squeeze")
+                 if f in self.model_fields_set  # type: ignore[attr-defined]
                  and getattr(self, f) is not None]
         if len(given) > 1:
             raise ValueError(f"give one of reduction, ratio and squeeze, not {' and '.join(given)}")
-        return self
 
     def _squeezed(self, x: Shape, ctx: Context) -> Value:
         if self.squeeze is not None:
@@ -329,7 +330,7 @@ class SqueezeExcite(_Layer):
         return "Squeeze-Excite"
 
 
-class BatchNorm(_Layer):
+class BatchNorm(Layer):
     """Batch norm: no MAdds; params 0 (paper), 2·C γ, β (torch), 4·C with running stats (keras)."""
 
     kind: Literal["bn"]
@@ -344,7 +345,7 @@ class BatchNorm(_Layer):
         return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 
-class Activation(_Layer):
+class Activation(Layer):
     """A pointwise nonlinearity; costs nothing under every convention."""
 
     kind: Literal["act"]
@@ -372,7 +373,7 @@ class Pool(_Window):
         return x.resized(x.c, *hw)
 
 
-class GlobalPool(_Layer):
+class GlobalPool(Layer):
     """Global average or max pooling to 1×1."""
 
     kind: Literal["global_pool"]
@@ -382,7 +383,7 @@ class GlobalPool(_Layer):
         return Shape(x.c, 1, 1, fixed=True)
 
 
-class AdaptivePool(_Layer):
+class AdaptivePool(Layer):
     """Adaptive average or max pooling to a fixed H×W (torch's AdaptiveAvgPool2d), whatever
     the input size: the classifier of AlexNet and VGG sees 6×6 / 7×7 at any resolution."""
 
@@ -395,7 +396,7 @@ class AdaptivePool(_Layer):
         return Shape(x.c, h, w, fixed=True)
 
 
-class Flatten(_Layer):
+class Flatten(Layer):
     """(C, H, W) -> (C·H·W, 1, 1), the input of a fully connected layer."""
 
     kind: Literal["flatten"]
@@ -405,14 +406,14 @@ class Flatten(_Layer):
         return Shape(flat, 1, 1, fixed=True)
 
 
-class Dropout(_Layer):
+class Dropout(Layer):
     """Dropout: shape-preserving, free."""
 
     kind: Literal["dropout"]
     p: Annotated[float, Field(ge=0, le=1, strict=True)] = 0.5
 
 
-class Shuffle(_Layer):
+class Shuffle(Layer):
     """Channel shuffle over ``groups`` groups (ShuffleNet): a permutation, free."""
 
     kind: Literal["shuffle"]
@@ -424,7 +425,7 @@ class Shuffle(_Layer):
         return x
 
 
-class LayerNorm(_Layer):
+class LayerNorm(Layer):
     """Layer norm over the channels at each position: no MAdds; params 0 (paper), γ and β,
     2·C (torch, keras). ``channels_first`` (ConvNeXt's LayerNorm2d) or ``channels_last``
     (nn.LayerNorm after a permute) normalise the same C values: the same counts."""
@@ -439,7 +440,7 @@ class LayerNorm(_Layer):
         return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 
-class GroupNorm(_Layer):
+class GroupNorm(Layer):
     """Group norm over ``groups`` channel groups: no MAdds; params 0 (paper), γ and β, 2·C
     (torch, keras)."""
 
@@ -457,7 +458,7 @@ class GroupNorm(_Layer):
         return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 
-class ChannelScale(_Layer):
+class ChannelScale(Layer):
     """A learnable per-channel scale (layer scale, ConvNeXt's γ) and/or bias, a free-standing
     parameter: C each (torch, keras; 0 under paper, which counts conv and FC weights only).
     The multiply and add are not multiply-adds of a conv or FC layer: 0 MAdds."""
@@ -481,7 +482,7 @@ class ChannelScale(_Layer):
         return Cost(product(Num(per_channel), S.C), ZERO, {"C": x.c})
 
 
-class InputNormalization(_Layer):
+class InputNormalization(Layer):
     """Keras's Normalization preprocessing layer, (x − mean)/√variance per channel: its mean,
     variance and sample count are weights, 2·C + 1 under keras; nothing under paper and torch
     (torchvision normalises outside the model). No MAdds."""
@@ -494,7 +495,7 @@ class InputNormalization(_Layer):
         return Cost(total(product(Num(2), S.C), ONE), ZERO, {"C": x.c})
 
 
-class StochasticDepth(_Layer):
+class StochasticDepth(Layer):
     """Stochastic depth (drop path): drops a residual branch while training; free."""
 
     kind: Literal["stochastic_depth"]
@@ -523,20 +524,16 @@ class Linear(_Outputs):
         return "Linear"
 
 
-_Measured = Annotated[int, Field(ge=0, le=10**15, strict=True)]
-"""A count measured by a framework (up to 10^15)."""
-
-
-class Opaque(_Layer):
+class Opaque(Layer):
     """An op the format cannot express, kept by ``mbcalc import --opaque``: its params and MAdds
     were measured by the framework at the traced size; they do not scale with α or ρ."""
 
     kind: Literal["opaque"]
-    params: _Measured
+    params: Measured
     """Params as the framework counts them (torch and keras conventions)."""
-    weights: _Measured | None = None
+    weights: Measured | None = None
     """Its conv and linear weights, what the paper convention counts (default: ``params``)."""
-    madds: _Measured
+    madds: Measured
     """MAdds measured at the traced size (FlopCounterMode / 2)."""
     output: tuple[PositiveInt, PositiveInt, PositiveInt] | None = None
     """Its output C×H×W at the traced size, where it is not its input's shape."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from complexity.language.containers import ITEM_PLACEHOLDER
+from complexity.language.models import ITEM_PLACEHOLDER, item_union
 from complexity.language.spec import Network
 
 
@@ -21,8 +21,8 @@ def field_docs(model: type[BaseModel]) -> dict[str, str]:
     """The docstring written under each field of ``model`` and of its bases."""
     docs: dict[str, str] = {}
     for cls in reversed(model.__mro__):
-        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls is BaseModel:
-            continue
+        if cls is object or cls.__module__.startswith("pydantic") or "__plain__" in cls.__dict__:
+            continue  # the docstrings are on the spec's classes, not on their derived models
         try:
             tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
         except (OSError, TypeError):
@@ -37,9 +37,9 @@ def field_docs(model: type[BaseModel]) -> dict[str, str]:
 
 
 def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
-    """Every model reachable from ``root``'s fields, by name."""
+    """Every model reachable from ``root``'s fields or a spec item, by name."""
     found: dict[str, type[BaseModel]] = {}
-    pending: list[Any] = [root]
+    pending: list[Any] = [root, item_union()]
     while pending:
         annotation = pending.pop()
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

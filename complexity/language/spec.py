@@ -7,10 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from complexity.language.containers import Items
 from complexity.language.fields import PositiveInt
+from complexity.language.models import Items, WidthRuleModel
 from complexity.language.templates import BlockDefinition
-from complexity.language.width import WidthRule
 
 VariableValue = bool | int | float | str
 _REFERENCE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)$")
@@ -32,7 +31,7 @@ class Network(BaseModel):
     """Base input resolution R; the walk runs at round(ρ·R)."""
     in_channels: PositiveInt = 3
     """Channels of the input image; never scaled by α."""
-    width_rule: WidthRule = WidthRule()
+    width_rule: WidthRuleModel = WidthRuleModel()
     width_multiplier: Annotated[float, Field(gt=0, le=1000)] = 1.0
     """The network's own width multiplier (EfficientNet-B3's 1.2): every scaled width is
     rounded from c·width_multiplier·α by ``width_rule``; ``--alpha`` multiplies it."""

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
-import stat
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -14,109 +10,18 @@ from pydantic import BaseModel, ValidationError
 
 from complexity.errors import Location, SpecError
 from complexity.language import hints
+from complexity.language.sources import LoadedSpec, Path_, SourceMap
 from complexity.language.spec import Network, VariableValue
 from complexity.language.templates import fill
 
-MAX_BYTES = 1 << 20
-"""A spec larger than this (1 MiB) is refused before parsing."""
 MAX_NODES = 200_000
 """Values a document may expand to, counting every use of an alias (bounds alias bombs)."""
 MAX_DEPTH = 100
 """Nesting depth of mappings and lists."""
 
-Path_ = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML was built with it (ten times faster), else PyYAML's."""
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """The file a spec came from and the line of each value in it, by path of keys."""
-
-    file: str | None = None
-    lines: dict[Path_, int] = field(default_factory=dict)
-    data: Any = None
-    """The raw document, to recover layer names for messages."""
-    notes: dict[Path_, str] = field(default_factory=dict)
-    """Paths inside a user-defined block's layers: where the block was used."""
-
-    def locate(self, path: Path_, field_name: str | None = None) -> Location:
-        """A location for ``path``: the nearest line on it, and the layer it points into."""
-        full = (*path, field_name) if field_name else path
-        line = note = None
-        for n in range(len(full), -1, -1):
-            if line is None and full[:n] in self.lines:
-                line = self.lines[full[:n]]
-            if note is None and full[:n] in self.notes:
-                note = self.notes[full[:n]]
-        return Location(self.file, line, full, self._layer_name(full), note)
-
-    def _layer_name(self, path: Path_) -> str | None:
-        node, name = self.data, None
-        for key in path:
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                break
-            if isinstance(key, int) and isinstance(node, dict):
-                name = node.get("name") if isinstance(node.get("name"), str) else name
-        return name
-
-
-@dataclass(frozen=True)
-class LoadedSpec:
-    """A validated network and where it came from."""
-
-    network: Network
-    source: SourceMap
-
-
-def read_text(path: Path) -> str:
-    """The text of a spec file, or a SpecError saying why it cannot be one. Only a regular file
-    is read (a FIFO or a device is refused without blocking: checked before opening, opened
-    non-blocking and checked again on the open file), and at most MAX_BYTES of it."""
-    where = Location(str(path))
-    if "\0" in str(path):
-        raise SpecError("a file name cannot hold a NUL byte", where)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise SpecError("no such file", where) from None
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
-    _regular(info.st_mode, where)
-    if info.st_size > MAX_BYTES:
-        raise SpecError(f"larger than {MAX_BYTES // 1024} KiB; not a spec file", where)
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
-    try:
-        _regular(os.fstat(handle).st_mode, where)  # the same file, not one swapped in since
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SpecError(f"cannot read: {exc.strerror or exc}", where) from None
-    finally:
-        os.close(handle)
-    if len(raw) > MAX_BYTES:
-        raise SpecError(f"larger than {MAX_BYTES // 1024} KiB; not a spec file", where)
-    if b"\0" in raw:
-        raise SpecError("is a binary file, not a YAML spec", where)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"is not UTF-8 text (bad byte at offset {exc.start})", where) from None
-
-
-def _regular(mode: int, where: Location) -> None:
-    if stat.S_ISDIR(mode):
-        raise SpecError("is a directory, not a spec file", where)
-    if not stat.S_ISREG(mode):
-        kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
-                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
-        raise SpecError(f"is {kind}, not a regular file; specs are read from files only", where)
 
 
 def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[Path_, int]]:
@@ -318,7 +223,7 @@ def load_spec(text: str, file: str | None = None,
 
 def kind_models() -> dict[str, type[BaseModel]]:
     """Every layer kind a spec can name (primitives, containers, built-in blocks) → its model."""
-    from complexity.language.containers import item_models
+    from complexity.language.models import item_models
 
     return item_models()
 

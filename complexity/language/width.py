@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from complexity.language.plain import SpecClass
 
-from complexity.language.fields import PositiveInt
+if TYPE_CHECKING:  # installed here by models.py when it validates
+    from complexity.language.fields import PositiveInt
 
 WidthMode = Literal["scaled", "fixed", "grow_only"]
 """How α applies to a layer's channels: ``scaled`` c·α; ``fixed`` c (classes, image channels);
 ``grow_only`` c·max(1, α) (MobileNetV2's last 1×1 conv keeps its width for α < 1)."""
 
 
-class WidthRule(BaseModel):
+class WidthRule(SpecClass):
     """The rounding rule of a network family."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: Literal["floor", "divisible"] = "floor"
     """``floor``: int(c·α) (Keras MobileNet); ``divisible``: make-divisible of the
     MobileNetV2/V3 reference code."""
     divisor: PositiveInt = 8
     """The multiple ``divisible`` rounds to."""
-    min: PositiveInt | None = Field(default=None)
+    min: PositiveInt | None = None
     """Lower bound on a rounded width (TF-slim MobileNetV1 uses 8); ``divisible`` defaults to
     its divisor."""
 

@@ -6,40 +6,36 @@ A zoo file holds one network, or a family whose ``variants`` name its members
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from complexity.errors import SpecError
 
 if TYPE_CHECKING:  # the spec model imports pydantic: loaded only where a spec is loaded
+    from complexity.language.sources import LoadedSpec
     from complexity.language.spec import VariableValue
-    from complexity.language.specfile import LoadedSpec
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def zoo_dir() -> Path:
-    """Where the zoo's YAML files are: inside the installed package, or the checkout's specs/."""
-    installed = Path(str(files("complexity"))) / "specs"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "specs"
+    """Where the zoo's YAML files are: inside the installed package (``complexity/specs``), or
+    the checkout's ``specs/``."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "specs"
+    return installed if installed.is_dir() else package.parent / "specs"
 
 
 def _header(path: Path) -> dict[str, Any]:
     """A zoo file's top-level fields before ``layers`` (the zoo writes ``layers`` last), parsed
     without the layers: name, title, source, variables, variants."""
+    import yaml  # here: a count from the cache (``language.cache``) reads no YAML
+
     text = path.read_text(encoding="utf-8")
     head, found, _ = text.partition("\nlayers:")
-    data = yaml.load(head if found else text, Loader=_Loader)
+    data = yaml.load(head if found else text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data if isinstance(data, dict) else {}
 
 
@@ -130,7 +126,29 @@ def zoo_names() -> list[str]:
 
 def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:
     """Load a zoo network by name, or a user's spec by path."""
-    from complexity.language.specfile import load_spec, read_text
+    from complexity.language.specfile import load_spec
+
+    found = spec_source(model)
+    return load_spec(found.text, found.label, overrides, found.variant)
+
+
+@dataclass(frozen=True)
+class SpecSource:
+    """What a model name or path on the command line stands for, read but not parsed."""
+
+    text: str
+    file: Path
+    """The spec file (a zoo family's file for a member)."""
+    label: str
+    """The file as messages name it: the path given, or the zoo network's (family's) name."""
+    variant: str | None
+    """The family member a zoo name stands for, or None."""
+    zoo: bool
+
+
+def spec_source(model: str) -> SpecSource:
+    """The spec ``model`` names: a zoo network, or a user's spec file by path."""
+    from complexity.language.sources import read_text
 
     path = Path(model)
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in model or "\\" in model
@@ -138,13 +156,15 @@ def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> Lo
         found = zoo_index().get(model)
         if found is not None:
             file, variant = found
-            return load_spec(file.read_text(encoding="utf-8"),
-                             file.stem if variant else model, overrides, variant)
+            return SpecSource(file.read_text(encoding="utf-8"), file,
+                              file.stem if variant else model, variant, zoo=True)
         try:
             exists = os.path.lexists(path)
         except (OSError, ValueError):
             exists = False
         if not exists:
+            import difflib
+
             names = zoo_names()
             close = difflib.get_close_matches(model, names, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
@@ -152,4 +172,4 @@ def resolve(model: str, overrides: dict[str, VariableValue] | None = None) -> Lo
                 f"unknown model {model[:80]!r}{hint} (`mbcalc list` shows the zoo; a spec file "
                 "path ends in .yaml)"
             )
-    return load_spec(read_text(path), str(path), overrides)
+    return SpecSource(read_text(path), path, str(path), None, zoo=False)
