@@ -205,3 +205,15 @@ def test_a_cached_count_imports_neither_pydantic_nor_yaml(cache_dir: Path) -> No
     uncached, loaded = count(MBCALC_NO_CACHE="1")
     assert "pydantic" in loaded
     assert again == first == uncached
+
+
+def test_an_entry_is_not_removed_for_a_name_that_begins_like_it(cache_dir: Path,
+                                                                tmp_path: Path) -> None:
+    text = "name: n\nresolution: 8\nlayers:\n  - {kind: conv, out: 4}\n"
+    for stem in ("net-b", "net"):  # "net-*.json" matches net-b's entry too
+        (tmp_path / f"{stem}.yaml").write_text(text)
+        cache.load(str(tmp_path / f"{stem}.yaml"))
+    assert sorted(p.name[:-len("-12345678.json")] for p in cache_dir.glob("*.json")) == [
+        "net", "net-b"]
+    cache.load(str(tmp_path / "net.yaml"))  # a hit: nothing rewritten, nothing removed
+    assert len(list(cache_dir.glob("*.json"))) == 2

@@ -1,5 +1,6 @@
 """The JSON contract's formula recipe (README.md): run as written, in a fresh interpreter that
-imports only sympy, over every layer of every zoo network, both formulas."""
+imports only sympy, over every layer of every zoo network, both formulas; and the indented
+JSON writer, the same text as ``json.dumps``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from complexity.engine.walk import walk
 from complexity.language.zoo import resolve, zoo_names
-from complexity.render.jsonout import report_json
+from complexity.render.jsonout import indented, report_dict, report_json
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -102,3 +105,28 @@ def test_sweep_json_is_object_json_of_sweep_dict() -> None:
         data["peak_holder_changes"] = ["α = 1: a → b"]
         assert sweep_json("m", "paper", points, by_resolution, extra, peaks, 1,
                           ["α = 1: a → b"]) == object_json(data, "points")
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], {"a": [], "b": {}, "c": [1, 2.5, None, True, False, "q\"\\\n\té\u2028", {"d": 0.1}]},
+    [[[]]], {7: 2, None: 3, True: 4, 2.5: 5, False: [{}]}, (1, (2,)), float("inf"), -0.0,
+    1e300, 10**30, "α", {"k": -float("inf"), "n": float("nan")}, 3, None, "",
+])
+def test_indented_is_json_dumps(value: object) -> None:
+    assert indented(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("name", ["mobilenet_v2", "inception_v3", "shufflenet_v2_x1_0",
+                                  "convnext_tiny"])
+def test_indented_writes_a_report_as_json_dumps_does(name: str) -> None:
+    for convention in ("paper", "keras"):
+        data = report_dict(walk(resolve(name), convention=convention), kinds=True)
+        assert indented(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_indented_refuses_what_json_refuses() -> None:
+    for bad in ({"a": object()}, {(1, 2): 3}, [set()]):
+        with pytest.raises(TypeError):
+            json.dumps(bad)
+        with pytest.raises(TypeError):
+            indented(bad)

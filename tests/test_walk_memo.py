@@ -1,12 +1,18 @@
 """The walk costs identical layers once, whatever their names, and keeps each row's own name
-and layer."""
+and layer; walks that share rows (a sweep's) are each what a walk alone gives."""
 
 from __future__ import annotations
+
+import re
+from fractions import Fraction
 
 import pytest
 
 from complexity.engine import walk as walk_module
+from complexity.engine.walk import Report, Shared, walk
+from complexity.errors import MbcalcError
 from complexity.language.specfile import load_spec
+from complexity.language.zoo import resolve, zoo_names
 
 
 def spec_text(layers: int) -> str:
@@ -71,3 +77,29 @@ def test_a_shortcut_that_runs_first_comes_first() -> None:
     # proj's smaller output does instead: 128 + 128 + 512 at b.
     assert analyse(body).peaks["sequential"].elements == 256 + 128 + 512
     assert analyse(short).peaks["sequential"].elements == 128 + 128 + 512
+
+
+def _rows(report: Report) -> list[tuple[object, ...]]:
+    return [(r.name, r.kind, r.category, r.input, r.output, str(r.params_formula),
+             str(r.madds_formula), dict(r.values), r.params, r.madds) for r in report.rows]
+
+
+@pytest.mark.parametrize("name", zoo_names())
+def test_walks_sharing_rows_equal_walks_alone(name: str) -> None:
+    """A sweep's walks share rows across α (``shared``); each must still be its own walk:
+    α = 0.745 flips MobileNetV2's make-divisible rounding, 0.6 breaks some grouped convs."""
+    spec = resolve(name)
+    shared: Shared = {}
+    for alpha, size in ((Fraction(1), 224), (Fraction("0.745"), 160), (Fraction("0.6"), 224),
+                        (Fraction("1.3"), 192), (Fraction("0.75"), 224)):
+        try:
+            alone = walk(spec, alpha, None, size, closed=False)
+        except MbcalcError as exc:
+            with pytest.raises(MbcalcError, match=re.escape(str(exc)[:30])):
+                walk(spec, alpha, None, size, closed=False, shared=shared)
+            continue
+        together = walk(spec, alpha, None, size, closed=False, shared=shared)
+        assert _rows(together) == _rows(alone), (name, alpha, size)
+        assert (together.reads, together.spans, together.params, together.madds) == (
+            alone.reads, alone.spans, alone.params, alone.madds)
+    assert shared, "the walks noted no rows"

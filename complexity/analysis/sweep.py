@@ -9,7 +9,8 @@ from operator import mul
 
 from complexity.engine.resize import maps_at, resizable, spatial_factor
 from complexity.engine.resize import spatial as _spatial
-from complexity.engine.walk import Report, Row, input_resolution, walk
+from complexity.engine.walk import Report, Row, Shared, assembled, input_resolution, walk
+from complexity.engine.widths import Tape
 from complexity.errors import MbcalcError, printable
 from complexity.language.layers import Convention
 from complexity.language.numbers import MAX_MULTIPLIER, MIN_MULTIPLIER, exact
@@ -77,9 +78,12 @@ def sweep(spec: LoadedSpec, alphas: list[Fraction], rhos: list[Fraction] | None 
     point, and combines them exactly (see ``_combine``); the result is the same integers.
     ``walk_at(α, resolution)`` replaces the walk (a memo another analysis shares).
     """
+    shared: Shared | None = None
     if walk_at is None:
+        shared = {}
+
         def walk_at(alpha: Fraction, size: int) -> Report:
-            return walk(spec, alpha, None, size, convention, closed=False)
+            return walk(spec, alpha, None, size, convention, closed=False, shared=shared)
 
     base = spec.network.resolution
     sizes = resolutions or [input_resolution(base, rho, None) for rho in rhos or [None]]
@@ -88,8 +92,27 @@ def sweep(spec: LoadedSpec, alphas: list[Fraction], rhos: list[Fraction] | None 
     if len(alphas) * len(columns) > MAX_POINTS:
         raise MbcalcError(f"a sweep is at most {MAX_POINTS:,} points")
     if compiled and len(alphas) * len(columns) > 1:
-        return _combine(spec, alphas, columns, walk_at)
+        return _combine(spec, alphas, columns, walk_at, shared)
     return [_point(walk_at(alpha, r), alpha, rho) for alpha in alphas for rho, r in columns]
+
+
+def _costly(spec: LoadedSpec, report: Report, names: list[str]) -> tuple[Tape, list[int]]:
+    """``report``'s rows as a tape, and the positions of its rows named ``names`` (its rows
+    that cost something)."""
+    where = {row.name: k for k, row in enumerate(report.rows) if row.params or row.madds}
+    return Tape(spec, report), [where[n] for n in names]
+
+
+def _grouped(spatial: dict[int, list[int] | None]) -> tuple[list[int], dict[int, list[int] | None]]:
+    """Layers whose spatial parts agree at every resolution, numbered: each layer's group, and
+    each resolution's spatial part per group (None where the resolution has none)."""
+    known = [factors for factors in spatial.values() if factors is not None]
+    signatures = list(zip(*known, strict=True)) if known else []
+    number: dict[tuple[int, ...], int] = {}
+    groups = [number.setdefault(signature, len(number)) for signature in signatures]
+    first = {g: k for k, g in reversed(list(enumerate(groups)))}
+    return groups, {r: None if factors is None else [factors[first[g]] for g in range(len(number))]
+                    for r, factors in spatial.items()}
 
 
 def _point(report: Report, alpha: Fraction, rho: Fraction | None) -> Point:
@@ -98,14 +121,16 @@ def _point(report: Report, alpha: Fraction, rho: Fraction | None) -> Point:
 
 
 def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fraction | None, int]],
-             walk_at: Callable[[Fraction, int], Report]) -> list[Point]:
+             walk_at: Callable[[Fraction, int], Report],
+             shared: Shared | None = None) -> list[Point]:
     """Every layer's MAdds is (channel part, from α) × (spatial part, from the resolution), and
     its params come from α alone: so one walk per α (at the first resolution) and the maps at
     each resolution give every point. The maps come from passing each size through the walk at
     α = 1 (``engine.resize``), or where that cannot answer, from a walk at that size. Where the
     split does not hold for a network or an α — a layer whose params change with the resolution
     (flatten into fc), or a layer that exists at some settings only — those points are walked
-    one by one."""
+    one by one. With ``shared`` (the walks' rows), the rows at each α are the reference walk's
+    layers costed at that α (``engine.widths``) where they are the same rows, else a walk's."""
     first, base = columns[0][1], spec.network.resolution
 
     def walked(alpha: Fraction, resolution: int) -> Report | None:
@@ -143,26 +168,45 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
         spatial[resolution] = ([_spatial(at_size[n]) for n in names]  # type: ignore[index]
                                if separable else None)
     rhos_shown = [Fraction(r, base) if rho is None else rho for rho, r in columns]
+    groups, factors = _grouped(spatial)
     points = []
+    # the walk whose layers are costed at each α (engine.widths), and where its costly rows are
+    tape = (_costly(spec, reference_report, names) if shared is not None and reference is not None
+            and reference_report is not None else None)
     for alpha in alphas:
-        at_alpha = rows(walked(alpha, first))
+        costs = tape[0].costs(alpha, shared) if tape and shared is not None else None
+        if costs is not None and sum(map(any, costs)) == len(names) and all(
+                map(any, (costs[k] for k in tape[1]))):  # type: ignore[index]
+            params = sum(p for p, _ in costs)
+            madds_of: list[int] | None = [costs[k][1] for k in tape[1]]  # type: ignore[index]
+        else:  # the rows differ from the tape's (a residual decided otherwise): walk
+            report = walked(alpha, first)
+            at_alpha = rows(report)
+            madds_of = None
+            if (at_alpha is not None and reference is not None
+                    and at_alpha.keys() == reference.keys()):
+                params = sum(r.params for r in at_alpha.values())
+                madds_of = [at_alpha[n].madds for n in names]
+                tape = (_costly(spec, report, names)  # type: ignore[arg-type]
+                        if shared is not None else None)
         here = spatial[first]
-        usable = (at_alpha is not None and reference is not None and here is not None
-                  and at_alpha.keys() == reference.keys())
+        usable = madds_of is not None and here is not None
         if usable:
-            assert at_alpha is not None and here is not None
-            params = sum(r.params for r in at_alpha.values())
-            # the channel part of each layer's MAdds: its MAdds over its spatial part
-            weights = [(at_alpha[n].madds // s, k) for k, (n, s) in enumerate(zip(names, here,
-                                                                                    strict=True))
-                       if at_alpha[n].madds]
-            channel_parts = [w for w, _ in weights]
-            positions = [k for _, k in weights]
+            assert madds_of is not None and here is not None
+            # the channel part of each layer's MAdds (its MAdds over its spatial part), summed
+            # over the layers whose spatial parts agree at every resolution of the sweep
+            parts = [0] * len(factors[first] or ())
+            for k, (madds, s) in enumerate(zip(madds_of, here, strict=True)):
+                if madds:
+                    parts[groups[k]] += madds // s
+            used = [g for g, part in enumerate(parts) if part]
+            parts = [parts[g] for g in used]
         for (rho, resolution), shown in zip(columns, rhos_shown, strict=True):
-            factors = spatial[resolution]
-            if not usable or factors is None:
+            at = factors[resolution]
+            if not usable or at is None:
                 points.append(_point(walk_at(alpha, resolution), alpha, rho))
                 continue
-            madds = sum(map(mul, channel_parts, [factors[k] for k in positions]))
-            points.append(Point(alpha, shown, resolution, params, madds))
+            madds = sum(map(mul, parts, [at[g] for g in used]))
+            points.append(assembled(Point, alpha=alpha, rho=shown, resolution=resolution,
+                                    params=params, madds=madds))
     return points

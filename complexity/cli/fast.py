@@ -195,9 +195,9 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
         raise MbcalcError(f"{count:,} points are too many to draw as a table (at most "
                           f"{MAX_SWEEP_TABLE:,}); use --format csv, json or markdown")
     spec = _spec(model, parse_sets(sets or []), cached)
-    if memory:
-        import gc
+    import gc
 
+    if memory:
         from complexity.cli.memory import sweep_memory, walk_memo
 
         walk_at = walk_memo(spec, convention)
@@ -210,7 +210,11 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
         finally:
             gc.enable()
         return
-    points = run_sweep(spec, alphas, rhos, sizes, convention)  # type: ignore[arg-type]
+    gc.disable()  # the walks make many objects and no cyclic garbage
+    try:
+        points = run_sweep(spec, alphas, rhos, sizes, convention)  # type: ignore[arg-type]
+    finally:
+        gc.enable()
     if plot is not None:
         from complexity.render.plot import sweep_plot
 

@@ -32,15 +32,13 @@ def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwid
 
         memory_plot(analysed, plot, force)
     if fmt is Format.json:
-        import json
-
-        from complexity.render.jsonout import report_dict
+        from complexity.render.jsonout import indented, report_dict
 
         data = report_dict(report, by_kind)
         for layer, extra in zip(data["layers"], view.layer_dicts(analysed, bound), strict=True):
             layer["memory"] = extra
         data["memory"] = view.memory_dict(analysed, bound)
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = indented(data)
         deliver(fmt, output, force, text=text)
         return
     tables = [] if summary else [view.memory_table(analysed, bound)]
@@ -62,13 +60,14 @@ def walk_memo(spec: Any, convention: str) -> Callable[[Fraction, int], Any]:
     from complexity.engine.walk import walk
 
     done: dict[tuple[Fraction, int], Any] = {}
+    shared: dict[Any, Any] = {}  # rows the walks share (engine.walk.walk)
 
     def at(alpha: Fraction, size: int) -> Any:
         key = (alpha, size)
         if key not in done:
             try:
                 done[key] = walk(spec, alpha, None, size, convention,  # type: ignore[arg-type]
-                                 closed=False)
+                                 closed=False, shared=shared)
             except MbcalcError as exc:
                 done[key] = exc
         result = done[key]

@@ -65,6 +65,24 @@ class Exact:
 
 
 @dataclass(frozen=True)
+class _Noting(Exact):
+    """An exact context that notes each width its layer asks for: with them, a row costed at
+    one α is known to be the row at another (``Walker.shared``)."""
+
+    noted: list[tuple[int, WidthMode, int]] = field(default_factory=list)
+
+    def width(self, channels: int, mode: WidthMode) -> int:
+        value = super().width(channels, mode)
+        self.noted.append((channels, mode, value))
+        return value
+
+
+Shared = dict[tuple[Any, ...], list[tuple[tuple[tuple[int, WidthMode, int], ...], Any]]]
+"""Rows costed by the walks of one analysis (a sweep's, one per α), by layer, input and
+context: each with the widths it was costed with (``Walker.primitive``)."""
+
+
+@dataclass(frozen=True)
 class ClosedForm:
     """Channels c·α and spatial sizes ρ·D, without rounding."""
 
@@ -157,6 +175,17 @@ class Trace:
     """Per residual that tested shapes (``shapes_match``, ``project_if_needed``): the tensors
     it compared (its input and its body's output), whether their channels agreed, and whether
     the shapes did."""
+    origins: list[int | None] = field(default_factory=list)
+    """Per row, the tensor whose channels its context's ``origin`` holds (the input of the
+    innermost concat branch, or the network's); None for an add or a concat."""
+    blocks: list[int | None] = field(default_factory=list)
+    """Per row, the tensor whose channels its context's ``block`` holds (the input of the
+    innermost block); None for an add or a concat."""
+    idle: frozenset[int] = frozenset()
+    """The rows built but not run (a side branch's without ``run``): their MAdds are 0."""
+    split: bool = False
+    """Whether a concat split its input among its branches (a row's input is then a part of a
+    tensor, which ``origins``, ``blocks`` and ``inputs`` do not say)."""
 
 
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
@@ -175,9 +204,12 @@ def walk(
     resolution: int | None = None,
     convention: Convention = "paper",
     closed: bool = True,
+    shared: Shared | None = None,
 ) -> Report:
     """Cost every layer of ``spec`` at α and the input resolution; totals exact and (unless
-    ``closed`` is false, as in sweeps) closed-form."""
+    ``closed`` is false, as in sweeps) closed-form. Walks given the same ``shared`` dict (at
+    other α or sizes, one convention) reuse each other's rows where a layer meets the same
+    input and its widths round alike."""
     network = spec.network
     if alpha <= 0:
         raise MbcalcError(f"alpha must be positive, got {alpha}")
@@ -188,7 +220,7 @@ def walk(
         raise MbcalcError(f"input resolution round(rho·{network.resolution}) = {size} is empty")
     base = Fraction(str(network.width_multiplier))
     walker = Walker(spec, Exact(alpha * base, network.width_rule, network.in_channels,
-                                network.in_channels), convention, closed)
+                                network.in_channels), convention, closed, shared)
     start = Shape(network.in_channels, size, size)
     collecting = gc.isenabled()
     gc.disable()  # the walk makes many small objects and no cycles: a deep spec stays linear
@@ -218,7 +250,8 @@ def walk(
         madds_closed=_sum(r.madds_closed for r in rows) if closed else ZERO,
         reads=walker.reads,
         spans=walker.spans,
-        trace=Trace(network.resolution, walker.contexts, walker.inputs, walker.decisions),
+        trace=Trace(network.resolution, walker.contexts, walker.inputs, walker.decisions,
+                    walker.origins, walker.blocks, frozenset(walker.idle), walker.split),
     )
 
 
@@ -249,9 +282,13 @@ class Walker:
     """Walks items in order, passing shapes along and appending one row per layer."""
 
     def __init__(self, spec: LoadedSpec, exact: Exact, convention: Convention,
-                 closed: bool = True) -> None:
+                 closed: bool = True, shared: Shared | None = None) -> None:
         self.spec = spec
         self.exact = exact
+        self.shared = shared
+        """Rows of other walks, to reuse (see ``walk``)."""
+        self.widths: dict[tuple[int, WidthMode], int] = {}
+        """Channels at this walk's α by (channels before α, mode): what ``recalled`` checks."""
         self.with_closed = closed
         """False: skip the closed-form walk (the second shape in each Pair is the exact one)."""
         channels = Poly.const(spec.network.in_channels)
@@ -273,7 +310,13 @@ class Walker:
         self.contexts: list[Exact | None] = []
         self.inputs: list[int] = []
         self.decisions: list[tuple[int, int, bool, bool]] = []
-        """Trace.contexts, Trace.inputs and Trace.decisions."""
+        self.origins: list[int | None] = []
+        self.blocks: list[int | None] = []
+        self.idle: set[int] = set()
+        self.split = False
+        """Trace's fields."""
+        self.origin_tensor = self.block_tensor = 0
+        """The tensors whose channels ``exact.origin`` and ``exact.block`` hold."""
 
     def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
         where = replace(self.spec.source.locate(path, problem.field), layer=name)
@@ -293,7 +336,11 @@ class Walker:
                             self.spec.source.locate(path))
 
     def item(self, item: Item, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
-        self.step(path)
+        self.steps += 1  # ``step``, inlined
+        if self.steps > MAX_ROWS:
+            self.step(path)
+        if isinstance(item, Layer):  # most items: tested first
+            return self.primitive(item, x, xs, scope, path)  # type: ignore[arg-type]
         if isinstance(item, Repeat):
             for k in range(item.start, item.start + item.times):
                 self.step(path)
@@ -314,10 +361,9 @@ class Walker:
                 self.sequence(item.layers, x, xs, scope.inner((*path, "layers"), item.name))
                 if not item.run:  # built (its params count) but not run: no MAdds
                     self.rows[first:] = [_not_run(row) for row in self.rows[first:]]
+                    self.idle.update(range(first, len(self.rows)))
                 self.tensor = held
             return x, xs
-        if isinstance(item, Layer):
-            return self.primitive(item, x, xs, scope, path)  # type: ignore[arg-type]
         if isinstance(item, Sequence):
             inner = scope.inner((*path, "layers"), item.name)
             return self.block(item.layers, x, xs, inner)
@@ -330,46 +376,84 @@ class Walker:
 
     def block(self, items: list[Item], x: Shape, xs: Shape, scope: Scope) -> Pair:
         """A block's layers, with the block's input as what ``of: block`` refers to."""
-        outer = self.exact, self.closed
-        self.exact = replace(self.exact, block=int(x.c))
+        outer = self.exact, self.closed, self.block_tensor
+        self.exact = assembled(type(self.exact), self.exact.__dict__, block=int(x.c))
+        self.block_tensor = self.tensor
         if self.with_closed:
-            self.closed = replace(self.closed, block=xs.c)
+            self.closed = assembled(ClosedForm, self.closed.__dict__, block=xs.c)
         try:
             return self.sequence(items, x, xs, scope)
         finally:
-            self.exact, self.closed = outer
+            self.exact, self.closed, self.block_tensor = outer
 
     def primitive(self, layer: Primitive, x: Shape, xs: Shape, scope: Scope,
                   path: Path_) -> Pair:
         if len(self.rows) >= MAX_ROWS:
             raise SpecError(f"expands to more than {MAX_ROWS:,} layers",
                             self.spec.source.locate(path))
-        inside = self.last == scope.prefix or self.last.startswith(f"{scope.prefix}/")
+        prefix = scope.prefix
         if layer.name is not None:
             name = self.last = scope.name(layer.name)
-        elif scope.prefix and not inside:
-            name = self.last = scope.prefix  # the first, unnamed layer of a named block
+        elif prefix and not (self.last == prefix or self.last.startswith(f"{prefix}/")):
+            name = self.last = prefix  # the first, unnamed layer of a named block
         else:
             label = layer.__dict__.get("fn") or layer.kind
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
-        unnamed = _unnamed(layer)
+        found = _UNNAMED.get(id(layer))
+        unnamed = _unnamed(layer) if found is None else found[1]
         seen = (x.c, x.h, x.w, x.fixed)  # x's fields: hashed in C, not by Shape's __hash__
         key = ((unnamed, seen, xs, self.exact.origin, self.closed.origin, self.exact.block,
                 self.closed.block) if self.with_closed
                else (unnamed, seen, self.exact.origin, self.exact.block))
         if key not in self.costed:  # a repeated layer on the same input is costed once
             try:
-                self.costed[key] = self.cost(layer, x, xs)
+                self.costed[key] = (self.cost(layer, x, xs) if self.shared is None
+                                    else self.recalled(key, layer, x, xs))
             except LayerProblem as problem:
                 raise self.fail(problem, path, name) from None
         row, ys = self.costed[key]
-        named = assembled(Row, row.__dict__, name=name, layer=layer)
-        self.rows.append(named)
-        self.reads.append((self.tensor,))
+        named = object.__new__(Row)  # ``assembled``, inlined: the walk's hottest line
+        fields = named.__dict__
+        fields.update(row.__dict__)
+        fields["name"], fields["layer"] = name, layer
+        rows, tensor = self.rows, self.tensor
+        rows.append(named)
+        self.reads.append((tensor,))
         self.contexts.append(self.exact)
-        self.inputs.append(self.tensor)
-        self.tensor = len(self.rows)
+        self.inputs.append(tensor)
+        self.origins.append(self.origin_tensor)
+        self.blocks.append(self.block_tensor)
+        self.tensor = len(rows)
         return row.output, ys
+
+    def recalled(self, key: tuple[Any, ...], layer: Primitive, x: Shape,
+                 xs: Shape) -> tuple[Row, Shape]:
+        """The row of another walk's that met ``layer`` on the same input in the same context
+        and whose widths round alike at this walk's α (only a width depends on α: the input,
+        the origin and the block are in ``key``), else the layer costed here and noted."""
+        shared = self.shared
+        assert shared is not None
+        key = (*key, self.convention, self.with_closed)
+        alpha, rule, widths = self.exact.alpha, self.exact.rule, self.widths
+        for noted, found in shared.get(key, ()):
+            for c, mode, value in noted:
+                if (c, mode) not in widths:
+                    widths[c, mode] = scale(c, mode, alpha, rule)
+                if widths[c, mode] != value:
+                    break
+            else:
+                return found  # type: ignore[no-any-return]
+        exact = self.exact
+        self.exact = _Noting(alpha, rule, exact.origin, exact.block)
+        try:
+            found = self.cost(layer, x, xs)
+            noted = tuple(self.exact.noted)  # type: ignore[attr-defined]
+        finally:
+            self.exact = exact
+        if len(shared) > MAX_ROWS:
+            shared.clear()
+        shared.setdefault(key, []).append((noted, found))
+        return found
 
     def cost(self, layer: Primitive, x: Shape, xs: Shape) -> tuple[Row, Shape]:
         """A layer's row (unnamed) on input ``x``, and its output in the closed-form walk."""
@@ -415,6 +499,8 @@ class Walker:
         self.reads.append(reads)
         self.contexts.append(None)
         self.inputs.append(entry)
+        self.origins.append(None)
+        self.blocks.append(None)
         self.tensor = len(self.rows)
 
     def residual(self, block: Residual, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
@@ -469,6 +555,10 @@ class Walker:
         self.rows, self.contexts = moved(self.rows), moved(self.contexts)
         self.reads = [tuple(map(new, r)) for r in moved(self.reads)]
         self.inputs = list(map(new, moved(self.inputs)))
+        self.origins = [None if t is None else new(t) for t in moved(self.origins)]
+        self.blocks = [None if t is None else new(t) for t in moved(self.blocks)]
+        self.idle = {new(k + 1) - 1 for k in self.idle}
+        self.origin_tensor, self.block_tensor = new(self.origin_tensor), new(self.block_tensor)
         decided, spanned = marks
         self.decisions[decided:] = [(new(a), new(b), c, s)
                                     for a, b, c, s in self.decisions[decided:]]
@@ -481,6 +571,7 @@ class Walker:
         count = len(block.branches)
         bx, bxs = x, xs
         if block.split:
+            self.split = True
             if int(x.c) % count:
                 raise self.fail(LayerProblem(
                     "split", f"cannot split {x.c} channels into {count} equal branches"
@@ -489,8 +580,9 @@ class Walker:
             bxs = xs.resized(xs.c / count, xs.h, xs.w) if self.with_closed else bx
         outs: list[Pair] = []
         entry, ends = self.tensor, []
-        outer = self.exact, self.closed
+        outer = self.exact, self.closed, self.origin_tensor
         self.exact = replace(self.exact, origin=int(bx.c))
+        self.origin_tensor = entry
         if self.with_closed:
             self.closed = replace(self.closed, origin=bxs.c)
         for j, branch in enumerate(block.branches):
@@ -498,7 +590,7 @@ class Walker:
             self.tensor = entry
             outs.append(self.sequence(branch, bx, bxs, replace(scope, path=(*path, "branches", j))))
             ends.append(self.tensor)
-        self.exact, self.closed = outer
+        self.exact, self.closed, self.origin_tensor = outer
         first = outs[0][0]
         for j, (y, _) in enumerate(outs[1:], 2):
             if (y.h, y.w) != (first.h, first.w):

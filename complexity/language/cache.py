@@ -180,8 +180,10 @@ def _write(entry: Path, key: str, source: SpecSource, spec: LoadedSpec) -> None:
         }
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for old in entry.parent.glob(f"{entry.name.rsplit('-', 1)[0]}-*.json"):
-            old.unlink(missing_ok=True)  # entries for older keys of the same name
+        stem = entry.name[:-len("-12345678.json")]
+        for old in entry.parent.glob(f"{stem}-*.json"):  # entries for older keys of the name
+            if len(old.name) == len(entry.name):  # not another name that begins with this one
+                old.unlink(missing_ok=True)
         partial = entry.with_name(f".{entry.name}.{os.getpid()}")
         partial.write_text(body, encoding="utf-8")
         os.replace(partial, entry)

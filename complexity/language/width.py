@@ -39,8 +39,9 @@ def make_divisible(value: Fraction, divisor: int = 8, minimum: int | None = None
     """Nearest multiple of ``divisor`` (ties up), at least ``minimum`` (default ``divisor``),
     plus one more ``divisor`` if rounding lost more than 10 % of ``value``."""
     floor_min = divisor if minimum is None else minimum
-    rounded = max(floor_min, math.floor(value + Fraction(divisor, 2)) // divisor * divisor)
-    if rounded < Fraction(9, 10) * value:
+    n, d = value.numerator, value.denominator  # in integers: exact, and a sweep's hot path
+    rounded = max(floor_min, (2 * n + divisor * d) // (2 * d) // divisor * divisor)
+    if 10 * rounded * d < 9 * n:  # rounded < 0.9·value
         rounded += divisor
     return rounded
 
