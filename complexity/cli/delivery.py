@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complexity.errors import MbcalcError, printable
-from complexity.render.tables import Table
+
+if TYPE_CHECKING:  # tables are imported where a table is drawn (not for JSON)
+    from complexity.render.tables import Table
 
 FILE_WIDTH = 120
 """Width of terminal tables written to a file."""

@@ -91,7 +91,6 @@ def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
 
     from complexity.cli.arguments import one_resolution, parse_sets, positive
     from complexity.engine.walk import walk
-    from complexity.render import tables
 
     spec = _spec(model, parse_sets(sets or []), cached)
     rho_value, size = one_resolution(rho, resolution)
@@ -120,6 +119,8 @@ def count_run(model: str, alpha: str, rho: str | None, resolution: int | None,
 
         deliver(fmt, output, force, text=report_json(report, by_kind, ops, as_peer))
         return
+    from complexity.render import tables
+
     if by_kind:  # the breakdown alone (then the totals, if asked, except in CSV: one table)
         chosen = [tables.kind_table(report)]
         if summary and fmt is not Format.csv:

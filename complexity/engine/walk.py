@@ -64,12 +64,14 @@ class Exact:
         return size
 
 
-@dataclass(frozen=True)
 class _Noting(Exact):
     """An exact context that notes each width its layer asks for: with them, a row costed at
-    one α is known to be the row at another (``Walker.shared``)."""
+    one α is known to be the row at another (``Walker.shared``). Not a dataclass of its own
+    (making one costs a cold start a millisecond): ``noted`` is no field."""
 
-    noted: list[tuple[int, WidthMode, int]] = field(default_factory=list)
+    def __init__(self, alpha: Fraction, rule: WidthRule, origin: int = 0, block: int = 0) -> None:
+        super().__init__(alpha, rule, origin, block)
+        self.noted: list[tuple[int, WidthMode, int]] = []
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = super().width(channels, mode)

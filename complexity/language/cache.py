@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from complexity.language import containers, layers
 from complexity.language.plain import made, plain_class
-from complexity.language.sources import LoadedSpec, SourceMap, read_text
+from complexity.language.sources import LoadedSpec, SourceMap, read_text, zoo_dir
 from complexity.language.width import WidthRule
-from complexity.language.zoo import spec_source, zoo_dir
 
 if TYPE_CHECKING:
     from complexity.language.spec import VariableValue
@@ -76,6 +75,7 @@ def load(model: str, overrides: dict[str, VariableValue] | None = None) -> Loade
         if found is not None:
             return found
     from complexity.language.specfile import load_spec
+    from complexity.language.zoo import spec_source
 
     source = spec_source(model)
     spec = load_spec(source.text, source.label, overrides, source.variant)

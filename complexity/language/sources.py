@@ -23,6 +23,14 @@ MAX_BYTES = 1 << 20
 Path_ = tuple[str | int, ...]
 
 
+def zoo_dir() -> Path:
+    """Where the zoo's YAML files are: inside the installed package (``complexity/specs``), or
+    the checkout's ``specs/``."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "specs"
+    return installed if installed.is_dir() else package.parent / "specs"
+
+
 @dataclass(frozen=True)
 class SourceMap:
     """The file a spec came from and the line of each value in it, by path of keys."""

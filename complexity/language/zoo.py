@@ -14,18 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from complexity.errors import SpecError
+from complexity.language.sources import zoo_dir
 
 if TYPE_CHECKING:  # the spec model imports pydantic: loaded only where a spec is loaded
     from complexity.language.sources import LoadedSpec
     from complexity.language.spec import VariableValue
-
-
-def zoo_dir() -> Path:
-    """Where the zoo's YAML files are: inside the installed package (``complexity/specs``), or
-    the checkout's ``specs/``."""
-    package = Path(__file__).resolve().parents[1]
-    installed = package / "specs"
-    return installed if installed.is_dir() else package.parent / "specs"
 
 
 def _header(path: Path) -> dict[str, Any]:

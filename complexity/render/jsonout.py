@@ -8,7 +8,6 @@ from fractions import Fraction
 from json.encoder import encode_basestring as _escape  # C, where there is C
 from typing import Any
 
-from complexity.analysis.breakdown import by_kind
 from complexity.engine.walk import Report
 
 
@@ -45,6 +44,8 @@ def report_dict(report: Report, kinds: bool = False, ops: bool = False,
         ],
     }
     if kinds:
+        from complexity.analysis.breakdown import by_kind
+
         data["by_kind"] = [
             {"kind": s.category, "layers": s.layers, "params": s.params, "madds": s.madds}
             for s in by_kind(report)
