@@ -217,3 +217,17 @@ def test_an_entry_is_not_removed_for_a_name_that_begins_like_it(cache_dir: Path,
         "net", "net-b"]
     cache.load(str(tmp_path / "net.yaml"))  # a hit: nothing rewritten, nothing removed
     assert len(list(cache_dir.glob("*.json"))) == 2
+
+
+def test_a_link_pointed_elsewhere_is_a_miss(cache_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("name: n\nresolution: 8\nlayers:\n  - {kind: conv, out: 4}\n")
+    (tmp_path / "b.yaml").write_text("name: n\nresolution: 8\nlayers:\n  - {kind: conv, out: 5}\n")
+    link = tmp_path / "net.yaml"
+    link.symlink_to(tmp_path / "a.yaml")
+    assert walk(cache.load(str(link))).params == 3 * 9 * 4
+    assert isinstance(cache.load(str(link)).network, CachedNetwork)
+    link.unlink()
+    link.symlink_to(tmp_path / "b.yaml")
+    moved = cache.load(str(link))
+    assert not isinstance(moved.network, CachedNetwork)
+    assert walk(moved).params == 3 * 9 * 5

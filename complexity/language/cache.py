@@ -8,7 +8,8 @@ version and the size and modification time of every module of the spec language 
 validates and expands), and for a zoo name the size and modification time of every zoo file.
 An entry also holds the spec's text, compared with the file's before it is used. A later run
 with the same key rebuilds the network from plain classes (``plain.made``) with the values
-pydantic accepted; anything else — no entry, another key, a changed text, an unreadable or
+pydantic accepted (pydantic's own version is not in the key: a valid spec validates to the same
+values); anything else — no entry, another key, a changed text, an unreadable or
 malformed entry — reads and validates the spec as usual and rewrites the entry.
 
 The directory is ``$MBCALC_CACHE_DIR``, else ``$XDG_CACHE_HOME/mbcalc``, else
@@ -71,7 +72,7 @@ def load(model: str, overrides: dict[str, VariableValue] | None = None) -> Loade
     key = _key(model, overrides) if where is not None else None
     entry = where / _file_name(model, key) if where is not None and key is not None else None
     if entry is not None:
-        found = _read(entry, key)
+        found = _read(entry, key, model)
         if found is not None:
             return found
     from complexity.language.specfile import load_spec
@@ -131,15 +132,16 @@ def _file_name(model: str, key: str) -> str:
     return f"{stem}-{zlib.crc32(key.encode()):08x}.json"
 
 
-def _read(entry: Path, key: str) -> LoadedSpec | None:
-    """The spec an entry holds if it was made under ``key`` from the text its file has now."""
+def _read(entry: Path, key: str, model: str) -> LoadedSpec | None:
+    """The spec an entry holds if it was made under ``key`` from the text that ``model`` (the
+    zoo's file for a name, the file at a path: a link may point elsewhere now) has now."""
     try:
         with open(entry, encoding="utf-8") as stream:
             data = json.load(stream)
         if data.get("key") != key:
             return None
-        file = Path(data["file"])
-        text = file.read_text(encoding="utf-8") if data["zoo"] else read_text(file)
+        text = (Path(data["file"]).read_text(encoding="utf-8") if data["zoo"]
+                else read_text(Path(model)))
         if text != data["text"]:
             return None
         network = data["network"]
@@ -185,8 +187,11 @@ def _write(entry: Path, key: str, source: SpecSource, spec: LoadedSpec) -> None:
             if len(old.name) == len(entry.name):  # not another name that begins with this one
                 old.unlink(missing_ok=True)
         partial = entry.with_name(f".{entry.name}.{os.getpid()}")
-        partial.write_text(body, encoding="utf-8")
-        os.replace(partial, entry)
+        try:
+            partial.write_text(body, encoding="utf-8")
+            os.replace(partial, entry)
+        finally:
+            partial.unlink(missing_ok=True)  # gone once renamed; a part written, else
     except (OSError, TypeError, ValueError, RecursionError):
         return
 
