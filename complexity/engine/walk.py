@@ -81,7 +81,7 @@ class _Noting(Exact):
 
 Shared = dict[tuple[Any, ...], list[tuple[tuple[tuple[int, WidthMode, int], ...], Any]]]
 """Rows costed by the walks of one analysis (a sweep's, one per α), by layer, input and
-context: each with the widths it was costed with (``Walker.primitive``)."""
+context: each with the widths it was costed with (``Walker.recalled``)."""
 
 
 @dataclass(frozen=True)
