@@ -198,22 +198,19 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
     spec = _spec(model, parse_sets(sets or []), cached)
     import gc
 
-    if memory:
+    walk_at = None
+    if memory:  # the walks, made once for both analyses
         from complexity.cli.memory import sweep_memory, walk_memo
 
         walk_at = walk_memo(spec, convention)
-        gc.disable()  # the walks kept for both analyses hold many objects, none cyclic garbage
-        try:
-            points = run_sweep(spec, alphas, rhos, sizes, convention,  # type: ignore[arg-type]
-                               walk_at=walk_at)
+    gc.disable()  # the walks (and those kept for --memory) hold many objects, none cyclic garbage
+    try:
+        points = run_sweep(spec, alphas, rhos, sizes, convention,  # type: ignore[arg-type]
+                           walk_at=walk_at)
+        if memory:
             sweep_memory(spec, points, walk_at, dtype, schedule, fmt, plot, output,
                          force, convention, sizes is not None)
-        finally:
-            gc.enable()
-        return
-    gc.disable()  # the walks make many objects and no cyclic garbage
-    try:
-        points = run_sweep(spec, alphas, rhos, sizes, convention)  # type: ignore[arg-type]
+            return
     finally:
         gc.enable()
     if plot is not None:

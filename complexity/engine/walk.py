@@ -334,13 +334,16 @@ class Walker:
         repeats around layers that add no row (a disabled side branch) are bounded too."""
         self.steps += 1
         if self.steps > MAX_ROWS:
-            raise SpecError(f"expands to more than {MAX_ROWS:,} layers and repetitions",
-                            self.spec.source.locate(path))
+            raise self.too_many(path)
+
+    def too_many(self, path: Path_) -> SpecError:
+        return SpecError(f"expands to more than {MAX_ROWS:,} layers and repetitions",
+                         self.spec.source.locate(path))
 
     def item(self, item: Item, x: Shape, xs: Shape, scope: Scope, path: Path_) -> Pair:
-        self.steps += 1  # ``step``, inlined
+        self.steps += 1  # ``step``, inlined (most items are layers)
         if self.steps > MAX_ROWS:
-            self.step(path)
+            raise self.too_many(path)
         if isinstance(item, Layer):  # most items: tested first
             return self.primitive(item, x, xs, scope, path)  # type: ignore[arg-type]
         if isinstance(item, Repeat):
@@ -433,20 +436,19 @@ class Walker:
         """The row of another walk's that met ``layer`` on the same input in the same context
         and whose widths round alike at this walk's α (only a width depends on α: the input,
         the origin and the block are in ``key``), else the layer costed here and noted."""
+        assert self.shared is not None
+        key = (*key, self.convention, self.with_closed)
+        found = recall(self.shared.get(key, ()), self.widths, self.exact.alpha, self.exact.rule)
+        return self.noted(key, layer, x, xs) if found is None else found
+
+    def noted(self, key: tuple[Any, ...], layer: Primitive, x: Shape,
+              xs: Shape) -> tuple[Row, Shape]:
+        """The layer costed here, kept in ``shared`` under ``key`` (``recalled``'s, with the
+        convention) with the widths it asked for."""
         shared = self.shared
         assert shared is not None
-        key = (*key, self.convention, self.with_closed)
-        alpha, rule, widths = self.exact.alpha, self.exact.rule, self.widths
-        for noted, found in shared.get(key, ()):
-            for c, mode, value in noted:
-                if (c, mode) not in widths:
-                    widths[c, mode] = scale(c, mode, alpha, rule)
-                if widths[c, mode] != value:
-                    break
-            else:
-                return found  # type: ignore[no-any-return]
         exact = self.exact
-        self.exact = _Noting(alpha, rule, exact.origin, exact.block)
+        self.exact = _Noting(exact.alpha, exact.rule, exact.origin, exact.block)
         try:
             found = self.cost(layer, x, xs)
             noted = tuple(self.exact.noted)  # type: ignore[attr-defined]
@@ -604,6 +606,22 @@ class Walker:
               if self.with_closed else y)
         self.merge_row("concat", scope, x, y, entry, tuple(ends), ys)
         return y, ys
+
+
+def recall(variants: Iterable[tuple[tuple[tuple[int, WidthMode, int], ...], Any]],
+           widths: dict[tuple[int, WidthMode], int], alpha: Fraction,
+           rule: WidthRule) -> Any:
+    """The row among ``variants`` (a ``Shared`` entry's) whose noted widths round alike at
+    ``alpha``, or None; each width at ``alpha`` is computed once into ``widths``."""
+    for noted, found in variants:
+        for c, mode, value in noted:
+            if (c, mode) not in widths:
+                widths[c, mode] = scale(c, mode, alpha, rule)
+            if widths[c, mode] != value:
+                break
+        else:
+            return found
+    return None
 
 
 def _strided(layer: Primitive | None) -> bool:

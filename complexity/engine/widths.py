@@ -17,11 +17,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from complexity.engine.walk import Exact, Report, Shared, Walker, _unnamed, assembled
+from complexity.engine.walk import Exact, Report, Shared, Walker, _unnamed, assembled, recall
 from complexity.errors import LayerProblem, MbcalcError
 from complexity.language.shapes import Shape
 from complexity.language.sources import LoadedSpec
-from complexity.language.width import scale
 
 
 class Tape:
@@ -54,8 +53,7 @@ class Tape:
         exact = Exact(alpha * Fraction(str(network.width_multiplier)), network.width_rule)
         walker = Walker(spec, exact, report.convention, closed=False, shared=shared)
         contexts: dict[tuple[int, int], Exact] = {}
-        widths: dict[tuple[int, str], int] = {}
-        tail = (report.convention, False)
+        tail = (walker.convention, walker.with_closed)  # Walker.recalled's key
         shapes: list[Shape] = [report.rows[0].input]
         costs: list[tuple[int, int]] = []
         try:
@@ -67,24 +65,16 @@ class Tape:
                 layer, unnamed, t_in, t_origin, t_block, runs = step
                 x = shapes[t_in]
                 origin, block = int(shapes[t_origin].c), int(shapes[t_block].c)
-                seen = (x.c, x.h, x.w, x.fixed)
-                found = None
-                for noted, entry in shared.get((unnamed, seen, origin, block, *tail), ()):
-                    for c, mode, value in noted:  # Walker.recalled's test, inlined
-                        if (c, mode) not in widths:
-                            widths[c, mode] = scale(c, mode, exact.alpha, exact.rule)
-                        if widths[c, mode] != value:
-                            break
-                    else:
-                        found = entry[0]
-                        break
-                if found is None:
+                key = (unnamed, (x.c, x.h, x.w, x.fixed), origin, block, *tail)
+                entry = recall(shared.get(key, ()), walker.widths, exact.alpha, exact.rule)
+                if entry is None:
                     context = contexts.get((origin, block))
                     if context is None:
                         context = contexts[origin, block] = assembled(
                             Exact, exact.__dict__, origin=origin, block=block)
                     walker.exact = context
-                    found = walker.recalled((unnamed, seen, origin, block), layer, x, x)[0]
+                    entry = walker.noted(key, layer, x, x)
+                found = entry[0]
                 shapes.append(found.output)
                 costs.append((found.params, found.madds if runs else 0))
         except (LayerProblem, MbcalcError, _Differs):

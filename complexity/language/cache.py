@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from complexity.language import containers, layers
 from complexity.language.plain import made, plain_class
-from complexity.language.sources import LoadedSpec, SourceMap, read_text, zoo_dir
+from complexity.language.sources import LoadedSpec, SourceMap, looks_like_path, read_text, zoo_dir
 from complexity.language.width import WidthRule
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def load(model: str, overrides: dict[str, VariableValue] | None = None) -> Loade
 
     source = spec_source(model)
     spec = load_spec(source.text, source.label, overrides, source.variant)
-    if entry is not None and (source.zoo or _looks_like_path(model)):
+    if entry is not None and (source.zoo or looks_like_path(model)):
         _write(entry, key, source, spec)
     return spec
 
@@ -94,10 +94,6 @@ def directory() -> Path | None:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "mbcalc"
-
-
-def _looks_like_path(model: str) -> bool:
-    return Path(model).suffix in (".yaml", ".yml") or "/" in model or "\\" in model
 
 
 def _stats(folder: Path, suffix: str) -> list[tuple[str, int, int]]:
@@ -117,7 +113,7 @@ def _key(model: str, overrides: dict[str, Any]) -> str | None:
 
     try:
         code = _stats(Path(__file__).parent, ".py")
-        if _looks_like_path(model):
+        if looks_like_path(model):
             origin: Any = ["file", os.path.abspath(model)]
         else:
             origin = ["zoo", model, _stats(zoo_dir(), ".yaml")]

@@ -23,6 +23,12 @@ MAX_BYTES = 1 << 20
 Path_ = tuple[str | int, ...]
 
 
+def looks_like_path(model: str) -> bool:
+    """Whether a model given on the command line is a spec file's path (ends in .yaml or .yml,
+    or holds a directory separator) rather than a zoo name."""
+    return Path(model).suffix in (".yaml", ".yml") or "/" in model or "\\" in model
+
+
 def zoo_dir() -> Path:
     """Where the zoo's YAML files are: inside the installed package (``complexity/specs``), or
     the checkout's ``specs/``."""

@@ -141,11 +141,10 @@ class SpecSource:
 
 def spec_source(model: str) -> SpecSource:
     """The spec ``model`` names: a zoo network, or a user's spec file by path."""
-    from complexity.language.sources import read_text
+    from complexity.language.sources import looks_like_path, read_text
 
     path = Path(model)
-    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in model or "\\" in model
-    if not looks_like_path:
+    if not looks_like_path(model):
         found = zoo_index().get(model)
         if found is not None:
             file, variant = found

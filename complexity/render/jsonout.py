@@ -153,7 +153,7 @@ def object_json(data: dict[str, Any], items_key: str | None = None,
     per line by the C encoder (a 10,000-point sweep in milliseconds, still easy to diff); or,
     given, those objects already written (``lines``, as ``_compact`` would write them)."""
     if items_key is None:
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return indented(data)
     items = data[items_key]
     head = json.dumps({k: v for k, v in data.items() if k != items_key}, indent=2,
                       ensure_ascii=False)
