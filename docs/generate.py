@@ -194,18 +194,43 @@ def table(header: list[str], rows: list[list[Any]], right: set[int] | None = Non
     return "\n".join([line(header), rule, *(line(r) for r in cells)]) + "\n"
 
 
+def shell_lines(args: tuple[str, ...], width: int = WIDTH) -> str:
+    """``$ mbcalc ARGS`` within ``width`` columns: continued with a backslash before an option
+    where it would be wider, each option kept with its value."""
+    units: list[str] = []
+    for arg in args:
+        quoted = shlex.quote(arg)
+        if units and not arg.startswith("-") and units[-1].startswith("-") \
+                and " " not in units[-1]:
+            units[-1] += " " + quoted
+        else:
+            units.append(quoted)
+    lines, current = [], "$ mbcalc"
+    for unit in units:
+        if len(current) + 1 + len(unit) + 2 > width and current.strip() not in ("$ mbcalc", ""):
+            lines.append(current + " \\")
+            current = "    " + unit
+        else:
+            current += " " + unit
+    return "\n".join([*lines, current])
+
+
 def console(*runs: Run, show_err: bool = False) -> str:
-    """Commands and their terminal output as a ``text`` block, as a shell shows them."""
+    """Commands and their terminal output as a ``text`` block, as a shell shows them; a block
+    with an error line wider than WIDTH wraps it as the terminal would (class ``wraps``)."""
     parts = []
+    wraps = False
     for run in runs:
-        parts.append(f"$ {run.command}")
+        parts.append(shell_lines(run.args))
         if run.out:
             parts.append(run.out)
         if show_err and run.err:
             parts.append(run.err)
+            wraps |= any(len(line) > WIDTH for line in run.err.splitlines())
         if show_err:
             parts.append(f"$ echo $?\n{run.code}")
-    return "```text\n" + "\n".join(parts) + "\n```\n"
+    fence = "``` { .text .wraps }" if wraps else "```text"
+    return fence + "\n" + "\n".join(parts) + "\n```\n"
 
 
 def markdown_output(*args: str, note: str = "") -> str:
@@ -1489,7 +1514,7 @@ from complexity.importers import import_torch
 from tiny_resnet import build
 
 imported = import_torch(build(classes=100), input=(3, 32, 32))
-print(imported.yaml.splitlines()[9:11])
+print([line for line in imported.yaml.splitlines() if line.startswith("- ")][:2])
 report = walk(imported.spec, resolution=64)
 print(f"{report.params:,} params, {report.madds:,} MAdds at 64×64")
 """

@@ -106,6 +106,40 @@ def test_every_zoo_page_is_in_the_papers_table(generated: dict[Path, str]) -> No
     assert not missing, f"docs/paper-vs-mbcalc.md does not link {missing}"
 
 
+FENCE = re.compile(r"^```(text|\s*\{ \.text \.wraps \})\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def test_every_terminal_block_fits_the_docs_width(generate: ModuleType,
+                                                  generated: dict[Path, str]) -> None:
+    """What the real-browser test checks at 1600 px, without a browser: a ``$ mbcalc`` block
+    is at most WIDTH columns; only a ``wraps`` block's error lines may be wider."""
+    wide = []
+    for path, text in generated.items():
+        for fence, block in FENCE.findall(text):
+            if not block.startswith("$ mbcalc"):
+                continue
+            for line in block.splitlines():
+                error = "wraps" in fence and line.startswith("error: ")
+                if len(line) > generate.WIDTH and not error:
+                    wide.append(f"{path.name}: {len(line)}: {line[:60]}")
+    assert not wide, "\n".join(wide)
+
+
+def test_long_commands_continue_before_an_option_with_its_value(generate: ModuleType) -> None:
+    import shlex
+
+    args = ("import", "--torch", "docs/examples/tiny_resnet.py:build", "--reference-arg",
+            "classes=100", "--input", "3x32x32", "--check", "--output", "my model.yaml", "--force")
+    for width in (60, 80, 100):
+        text = generate.shell_lines(args, width)
+        lines = text.splitlines()
+        assert all(len(line) <= width for line in lines), (width, lines)
+        assert all(line.endswith(" \\") for line in lines[:-1])
+        assert all(after.startswith("    -") for after in lines[1:])  # an option starts a line
+        assert shlex.split(text.removeprefix("$ ").replace("\\\n", "")) == ["mbcalc", *args]
+    assert generate.shell_lines(("mobilenet_v1",)) == "$ mbcalc mobilenet_v1"
+
+
 def test_readme_and_ci_run_the_same_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -97,3 +97,32 @@ def test_the_fast_paths_choices_are_typers() -> None:
     from complexity.cli.group import DType, ScheduleChoice
 
     assert tuple(DType) == fast.DTYPES and tuple(ScheduleChoice) == fast.SCHEDULES
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 200])
+def test_list_fits_the_width_and_wraps_titles_at_their_spaces(
+        width: int, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from complexity.language.zoo import zoo_entries
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert fast.run(["list"]) is True
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= max(width, 74)
+    entries = {e.name: e for e in zoo_entries()}
+    networks = [k for k, line in enumerate(lines) if not line.startswith(" ")]
+    assert [lines[k].split()[0] for k in networks] == sorted(entries, key=list(entries).index)
+    with_file = width - 74 >= fast.MIN_TITLE  # the zoo's three left columns take 74
+    starts = set()
+    for k, end in zip(networks, [*networks[1:], len(lines)]):
+        name = lines[k].split()[0]
+        entry = entries[name]
+        left = lines[k].index(entry.source, len(name)) + len(entry.source)
+        start = lines[k].index(entry.title.split()[0], left)
+        starts.add(start)
+        assert lines[k][:left].split() == [name, *entry.source.split()]
+        assert (entry.file.name in lines[k][left:start]) is with_file, name
+        assert all(not line[:start].strip() for line in lines[k + 1:end])  # under the title
+        title = " ".join(line.strip() for line in [lines[k][start:], *lines[k + 1:end]])
+        assert title == " ".join(entry.title.split()), name  # whole words, in order
+    assert len(starts) == 1  # one title column

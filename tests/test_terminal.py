@@ -69,6 +69,23 @@ def test_no_token_is_split_across_lines(width: int) -> None:
             assert f"{n:,}" in text  # every number printed whole
 
 
+def test_a_long_title_wraps_at_a_comma_or_a_dash_within_the_width() -> None:
+    from complexity.analysis.memory import analyse
+    from complexity.render.memory import resolution_table
+
+    table = resolution_table(analyse(walk(resolve("mobilenet_v2"), 1, 1, None, "paper"),
+                                     "float32"))
+    assert len(table.title) > 100
+    for width in (60, 80, 100):
+        text = assert_no_split(table, width)
+        title = text.split("\n\n")[0].splitlines()
+        assert len(title) > 1 and all(len(line) <= width for line in title), (width, title)
+        assert " ".join(title) == table.title  # only spaces were cut
+        if width >= 80:  # the cuts fall after a comma or before a dash
+            assert all(line.endswith(",") or after.startswith("— ")
+                       for line, after in zip(title, title[1:])), title
+
+
 def test_the_count_table_fits_80_columns() -> None:
     for table in tables()[:4]:
         for line in plain_text(table, 80).splitlines():

@@ -35,7 +35,8 @@ def schema(
 def list_models(
     fmt: Annotated[Format | None, typer.Option(
         "--format", metavar="FORMAT",
-        help="table, markdown, csv, json, latex or html (default: one line per network).")] = None,
+        help="table, markdown, csv, json, latex or html (default: aligned columns, titles "
+              "wrapped to the width).")] = None,
     output: Output = None,
     force: Force = False,
     debug: Debug = False,

@@ -145,11 +145,9 @@ def list_run(fmt: Format | None, output: Path | None, force: bool) -> None:
 
     zoo = zoo_entries()
     if fmt is None:
-        width = max(len(entry.name) for entry in zoo) + 2
-        source = max(len(entry.source) for entry in zoo) + 2
-        file = max(len(entry.file.name) for entry in zoo) + 2
-        text = "".join(f"{e.name:{width}}{e.source:{source}}{e.file.name:{file}}{e.title}\n"
-                       for e in zoo)
+        from complexity.cli.delivery import table_width
+
+        text = zoo_lines([[e.name, e.source, e.file.name, e.title] for e in zoo], table_width())
         deliver(Format.markdown, output, force, text=text)
     elif fmt is Format.json:
         data = {"models": [{"model": e.name, "title": e.title, "source": e.source,
@@ -161,6 +159,30 @@ def list_run(fmt: Format | None, output: Path | None, force: bool) -> None:
         table = Table(title="mbcalc zoo", columns=["model", "source", "file", "title"],
                       rows=[[e.name, e.source, e.file.name, e.title] for e in zoo])
         deliver(fmt, output, force, tables=[table])
+
+
+MIN_TITLE = 30
+"""Narrowest title column of ``mbcalc list``; narrower, the file column gives its room up."""
+
+
+def zoo_lines(rows: list[list[str]], width: int) -> str:
+    """``mbcalc list``'s default text: aligned columns (name, source, file, title) within
+    ``width``, a network's title wrapped at its spaces under its own column. Where the title
+    would get fewer than MIN_TITLE columns, the file column is left out."""
+    from textwrap import wrap
+
+    widths = [max(len(row[k]) for row in rows) + 2 for k in range(3)]
+    if width - sum(widths) < MIN_TITLE:
+        rows, widths = [row[:2] + row[3:] for row in rows], widths[:2]
+    start = sum(widths)
+    room = max(width - start, MIN_TITLE)
+    out = []
+    for *cells, title in rows:
+        lead = "".join(f"{cell:{w}}" for cell, w in zip(cells, widths))
+        pieces = wrap(title, room, break_long_words=False, break_on_hyphens=False) or [""]
+        out.append((lead + pieces[0]).rstrip() + "\n")
+        out += [" " * start + piece + "\n" for piece in pieces[1:]]
+    return "".join(out)
 
 
 def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from textwrap import wrap
 from typing import Any
 
 import yaml
 
+COMMENT_WIDTH = 94
+"""Characters of header comment a line holds after its '# ' (with the indent of a continued
+sentence, lines stay within 98 columns)."""
 _ORDER = ("kind", "name")
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")
 """Strings written without quotes; any other is written as a JSON (double-quoted) string."""
@@ -15,7 +19,9 @@ _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*")
 
 def dump(network: dict[str, Any], header: list[str]) -> str:
     """The spec's YAML text, ``header`` lines as a leading comment."""
-    lines = [f"# {line}".rstrip() for line in header]
+    lines = [f"# {'  ' if k else ''}{piece}" for line in header
+             for k, piece in enumerate(wrap(line, COMMENT_WIDTH, break_long_words=False,
+                                            break_on_hyphens=False) or [""])]
     for key, value in network.items():
         if key == "layers":
             lines.append("layers:")

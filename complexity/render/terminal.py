@@ -38,6 +38,8 @@ _INLINE_AFTER = {"kind": "layer"}
 _BREAKS = [re.compile(r"(?= = )"), re.compile(r"(?<= \+ )|(?<= − )"),
            re.compile(r"(?<=·)"), re.compile(r"(?<= )")]
 """Where text may wrap, best first: around ' = ', after ' + ' / ' − ', after '·', after a space."""
+_TITLE_BREAKS = [re.compile(r"(?<=, )|(?= — )"), re.compile(r"(?<= )")]
+"""Where a title may wrap: after a comma or before a dash, else at a space."""
 
 
 _NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?%?")
@@ -61,14 +63,16 @@ def _cell(column: str, cell: Cell, bars: bool) -> Text:
     return Text(cell)
 
 
-def wrap(text: str, width: int, level: int = 0) -> list[str]:
-    """``text`` in pieces of at most ``width`` characters, cut only at the notation's break
-    points (best first); a piece with no break point that fits is left whole (it overflows)."""
-    if len(text) <= width or level == len(_BREAKS):
+def wrap(text: str, width: int, level: int = 0,
+         breaks: list[re.Pattern[str]] = _BREAKS) -> list[str]:
+    """``text`` in pieces of at most ``width`` characters, cut only at ``breaks`` (the
+    notation's break points, best first); a piece with no break point that fits is left whole
+    (it overflows)."""
+    if len(text) <= width or level == len(breaks):
         return [text]
-    parts = [p for p in _BREAKS[level].split(text) if p]
+    parts = [p for p in breaks[level].split(text) if p]
     if len(parts) == 1:
-        return wrap(text, width, level + 1)
+        return wrap(text, width, level + 1, breaks)
     lines: list[str] = []
     current = ""
     for part in parts:
@@ -80,7 +84,7 @@ def wrap(text: str, width: int, level: int = 0) -> list[str]:
     lines.append(current.rstrip())
     out: list[str] = []
     for line in lines:
-        out += wrap(line, width, level + 1)
+        out += wrap(line, width, level + 1, breaks)
     return [line for line in out if line]
 
 
@@ -232,7 +236,8 @@ def render_lines(table: Table, width: int = 120) -> list[Text]:
             lines.append(line)
         return lines
 
-    out = [Text(table.title, style="bold"), Text("")]
+    out = [Text(piece, style="bold") for piece in wrap(table.title, width, 0, _TITLE_BREAKS)]
+    out.append(Text(""))
     header_height = max(len(c.header) for c in columns)
     out += line_of([[Text(h, style="bold") for h in
                      [""] * (header_height - len(c.header)) + c.header] for c in columns])
