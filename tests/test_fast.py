@@ -114,7 +114,7 @@ def test_list_fits_the_width_and_wraps_titles_at_their_spaces(
     assert [lines[k].split()[0] for k in networks] == sorted(entries, key=list(entries).index)
     with_file = width - 74 >= fast.MIN_TITLE  # the zoo's three left columns take 74
     starts = set()
-    for k, end in zip(networks, [*networks[1:], len(lines)]):
+    for k, end in zip(networks, [*networks[1:], len(lines)], strict=True):
         name = lines[k].split()[0]
         entry = entries[name]
         left = lines[k].index(entry.source, len(name)) + len(entry.source)

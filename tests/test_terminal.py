@@ -83,7 +83,7 @@ def test_a_long_title_wraps_at_a_comma_or_a_dash_within_the_width() -> None:
         assert " ".join(title) == table.title  # only spaces were cut
         if width >= 80:  # the cuts fall after a comma or before a dash
             assert all(line.endswith(",") or after.startswith("— ")
-                       for line, after in zip(title, title[1:])), title
+                       for line, after in zip(title, title[1:], strict=False)), title
 
 
 def test_the_count_table_fits_80_columns() -> None:

@@ -178,7 +178,7 @@ def zoo_lines(rows: list[list[str]], width: int) -> str:
     room = max(width - start, MIN_TITLE)
     out = []
     for *cells, title in rows:
-        lead = "".join(f"{cell:{w}}" for cell, w in zip(cells, widths))
+        lead = "".join(f"{cell:{w}}" for cell, w in zip(cells, widths, strict=True))
         pieces = wrap(title, room, break_long_words=False, break_on_hyphens=False) or [""]
         out.append((lead + pieces[0]).rstrip() + "\n")
         out += [" " * start + piece + "\n" for piece in pieces[1:]]
