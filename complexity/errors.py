@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from complexity.frozen import Frozen, put
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(Frozen):
     """Where in a spec a value came from: the file, its line, and the path of keys to it."""
 
-    file: str | None = None
-    line: int | None = None
-    path: tuple[str | int, ...] = ()
-    layer: str | None = None
+    file: str | None
+    line: int | None
+    path: tuple[str | int, ...]
+    layer: str | None
     """The name of the layer the path points into, when it points into one."""
-    note: str | None = None
+    note: str | None
     """More about where: a user-defined block's layers say where the block was used."""
+
+    def __init__(self, file: str | None = None, line: int | None = None,
+                 path: tuple[str | int, ...] = (), layer: str | None = None,
+                 note: str | None = None) -> None:
+        put(self, "file", file)
+        put(self, "line", line)
+        put(self, "path", path)
+        put(self, "layer", layer)
+        put(self, "note", note)
 
     def describe(self) -> str:
         parts = []
@@ -53,13 +61,14 @@ class SpecError(MbcalcError):
     """A spec file that cannot be read, parsed or validated."""
 
 
-@dataclass
 class LayerProblem(Exception):
     """Raised inside the walk by a layer; the engine adds the layer's location."""
 
-    field: str | None
-    message: str
-    extra: dict[str, object] = field(default_factory=dict)
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(field, message)
+        self.field = field
+        """The layer's field at fault, if one is."""
+        self.message = message
 
 
 _INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

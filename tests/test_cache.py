@@ -186,12 +186,13 @@ _PROBE = """
 import sys
 from complexity.cli.fast import run
 assert run(sys.argv[1:])
-print(sorted(m for m in ("pydantic", "yaml", "typer", "rich") if m in sys.modules),
-      file=sys.stderr)
+print(sorted(m for m in ("pydantic", "yaml", "typer", "rich", "dataclasses", "inspect")
+             if m in sys.modules), file=sys.stderr)
 """
 
 
 def test_a_cached_count_imports_neither_pydantic_nor_yaml(cache_dir: Path) -> None:
+    """Nor typer, rich, or dataclasses and inspect (``complexity.frozen``)."""
     def count(**env: str) -> tuple[str, str]:
         done = subprocess.run([sys.executable, "-c", _PROBE, "efficientnet_b0", "--format",
                                "json"], capture_output=True, text=True, check=True,

@@ -10,12 +10,13 @@ while the counting path never imports it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from complexity.frozen import Frozen, put
 
-class Expr:
+
+class Expr(Frozen):
     """A formula node. The ``is_*`` flags follow sympy's, so one printer reads both."""
 
     is_Symbol = is_Integer = is_Rational = is_Add = is_Mul = is_Pow = False
@@ -36,12 +37,14 @@ class Expr:
         return sympify(str(self), locals=BY_NAME)
 
 
-@dataclass(frozen=True, eq=True)
 class Sym(Expr):
     """A symbol of the notation: D_K, M, N, D_F, g …"""
 
     name: str
     is_Symbol = True
+
+    def __init__(self, name: str) -> None:
+        put(self, "name", name)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         return values[self.name]
@@ -50,12 +53,14 @@ class Sym(Expr):
         return self.name
 
 
-@dataclass(frozen=True, eq=True)
 class Num(Expr):
     """An integer constant."""
 
     value: int
     is_Integer = is_Rational = True
+
+    def __init__(self, value: int) -> None:
+        put(self, "value", value)
 
     @property
     def p(self) -> int:
@@ -90,13 +95,16 @@ class Num(Expr):
         return Num(-self.value)
 
 
-@dataclass(frozen=True, eq=True)
 class Pow(Expr):
     """base**exp for an integer exp (−1 for a division: M/g is M·g**(−1))."""
 
     base: Expr
     exp: Num
     is_Pow = True
+
+    def __init__(self, base: Expr, exp: Num) -> None:
+        put(self, "base", base)
+        put(self, "exp", exp)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         base = self.base.evaluate(values)
@@ -109,12 +117,14 @@ class Pow(Expr):
         return f"{_wrapped(self.base)}**{exp if exp >= 0 else f'({exp})'}"
 
 
-@dataclass(frozen=True, eq=True)
 class Mul(Expr):
     """A product, its factors kept in the order written (D_K²·M·N·D_F²)."""
 
     args: tuple[Expr, ...]
     is_Mul = True
+
+    def __init__(self, args: tuple[Expr, ...]) -> None:
+        put(self, "args", args)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         result: Any = 1
@@ -126,12 +136,14 @@ class Mul(Expr):
         return "*".join(_wrapped(a) if a.is_Add else str(a) for a in self.args)
 
 
-@dataclass(frozen=True, eq=True)
 class Add(Expr):
     """A sum, its terms kept in the order written (weights + bias)."""
 
     args: tuple[Expr, ...]
     is_Add = True
+
+    def __init__(self, args: tuple[Expr, ...]) -> None:
+        put(self, "args", args)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         result: Any = 0

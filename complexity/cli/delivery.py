@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +68,8 @@ CSI), line separators, bidirectional overrides. Escaped as \\uXXXX, the JSON mea
 def safe(table: Table) -> Table:
     """``table`` with control characters in its text escaped (a spec's layer names may hold ESC
     or OSC sequences that would retitle or clear a terminal)."""
+    from dataclasses import replace  # tables are dataclasses; a JSON count loads neither
+
     def clean(cell: Any) -> Any:
         return printable(cell) if isinstance(cell, str) else cell
 

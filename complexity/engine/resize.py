@@ -11,7 +11,6 @@ None, and the caller walks that resolution instead.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -127,6 +126,6 @@ def resized(report: Report, size: int) -> Report | None:
             fields.update(values=type(old)(values), params=evaluate(row.params_formula, values),
                           madds=evaluate(row.madds_formula, values))
         rows.append(assembled(Row, row.__dict__, **fields))
-    return replace(report, rows=rows, resolution=size, rho=Fraction(size, report.trace.base),
+    return report.replace(rows=rows, resolution=size, rho=Fraction(size, report.trace.base),
                    params=sum(r.params for r in rows), madds=sum(r.madds for r in rows))
 

@@ -11,7 +11,6 @@ import functools
 import gc
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,6 +18,7 @@ from complexity.algebra.expr import ZERO as NO_COST
 from complexity.algebra.expr import Expr, Values
 from complexity.algebra.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.errors import LayerProblem, MbcalcError, SpecError
+from complexity.frozen import Frozen, put
 from complexity.language.containers import Concat, Expanded, Repeat, Residual, Sequence, Side
 from complexity.language.layers import Convention, Layer, Primitive, Value
 from complexity.language.shapes import Shape
@@ -35,14 +35,21 @@ MAX_ROWS = 100_000
 """Layers a network may expand to (repeats unrolled): bounds the time any spec can take."""
 
 
-@dataclass(frozen=True)
-class Exact:
+class Exact(Frozen):
     """Channels rounded by the family's rule at a given α; sizes as they are."""
 
     alpha: Fraction
     rule: WidthRule
-    origin: int = 0
-    block: int = 0
+    origin: int
+    """The channels of the innermost concat branch's input (or the network's)."""
+    block: int
+    """The channels of the innermost block's input."""
+
+    def __init__(self, alpha: Fraction, rule: WidthRule, origin: int = 0, block: int = 0) -> None:
+        put(self, "alpha", alpha)
+        put(self, "rule", rule)
+        put(self, "origin", origin)
+        put(self, "block", block)
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = scale(channels, mode, self.alpha, self.rule)
@@ -66,12 +73,12 @@ class Exact:
 
 class _Noting(Exact):
     """An exact context that notes each width its layer asks for: with them, a row costed at
-    one α is known to be the row at another (``Walker.shared``). Not a dataclass of its own
-    (making one costs a cold start a millisecond): ``noted`` is no field."""
+    one α is known to be the row at another (``Walker.shared``). ``noted`` is no field."""
 
     def __init__(self, alpha: Fraction, rule: WidthRule, origin: int = 0, block: int = 0) -> None:
         super().__init__(alpha, rule, origin, block)
-        self.noted: list[tuple[int, WidthMode, int]] = []
+        self.noted: list[tuple[int, WidthMode, int]]
+        put(self, "noted", [])
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = super().width(channels, mode)
@@ -84,14 +91,19 @@ Shared = dict[tuple[Any, ...], list[tuple[tuple[tuple[int, WidthMode, int], ...]
 context: each with the widths it was costed with (``Walker.recalled``)."""
 
 
-@dataclass(frozen=True)
-class ClosedForm:
+class ClosedForm(Frozen):
     """Channels c·α and spatial sizes ρ·D, without rounding."""
 
-    origin: Poly = ZERO
-    block: Poly = ZERO
-    base: Fraction = Fraction(1)
+    origin: Poly
+    block: Poly
+    base: Fraction
     """The network's own width multiplier (an EfficientNet's): α multiplies it."""
+
+    def __init__(self, origin: Poly = ZERO, block: Poly = ZERO,
+                 base: Fraction = Fraction(1)) -> None:
+        put(self, "origin", origin)
+        put(self, "block", block)
+        put(self, "base", base)
 
     def width(self, channels: int, mode: WidthMode) -> Poly:
         if mode == "fixed":
@@ -108,8 +120,7 @@ class ClosedForm:
         return Poly.const(size) if fixed else RHO * size
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Frozen):
     """One layer's shapes, formulas and exact counts."""
 
     name: str
@@ -127,18 +138,40 @@ class Row:
     params_closed: Poly
     """Params in α and ρ, unrounded."""
     madds_closed: Poly
-    layer: Primitive | None = None
+    layer: Primitive | None
     """The primitive this row costs; None for the rows a container adds (add, concat)."""
-    input_closed: Shape | None = None
+    input_closed: Shape | None
     """The input in the closed-form walk (channels in α, sizes at the base resolution)."""
-    output_closed: Shape | None = None
+    output_closed: Shape | None
     """The output in the closed-form walk; None for both when the walk skipped it."""
 
+    def __init__(self, name: str, kind: str, category: str, input: Shape, output: Shape,
+                 params_formula: Expr, madds_formula: Expr, values: Values, params: int,
+                 madds: int, params_closed: Poly, madds_closed: Poly,
+                 layer: Primitive | None = None, input_closed: Shape | None = None,
+                 output_closed: Shape | None = None) -> None:
+        put(self, "name", name)
+        put(self, "kind", kind)
+        put(self, "category", category)
+        put(self, "input", input)
+        put(self, "output", output)
+        put(self, "params_formula", params_formula)
+        put(self, "madds_formula", madds_formula)
+        put(self, "values", values)
+        put(self, "params", params)
+        put(self, "madds", madds)
+        put(self, "params_closed", params_closed)
+        put(self, "madds_closed", madds_closed)
+        put(self, "layer", layer)
+        put(self, "input_closed", input_closed)
+        put(self, "output_closed", output_closed)
 
-@dataclass(frozen=True)
-class Report:
+
+class Report(Frozen):
     """A network costed at one α, resolution and convention."""
 
+    UNSHOWN = frozenset({"reads", "spans", "trace"})
+    UNCOMPARED = frozenset({"trace"})
     model: str
     title: str | None
     alpha: Fraction
@@ -151,18 +184,38 @@ class Report:
     params_closed: Poly
     """Total params as a polynomial in α and ρ without rounding."""
     madds_closed: Poly
-    reads: list[tuple[int, ...]] = field(default_factory=list, repr=False)
+    reads: list[tuple[int, ...]]
     """Per row, the tensors it reads: 0 is the network's input, k the output of row k (1-based);
     an add reads its two operands, a concat every branch's output (for memory lifetimes)."""
-    spans: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
+    spans: list[tuple[str, int, int]]
     """Each block walked: its kind, its first row and the row after its last (0-based)."""
-    trace: Trace | None = field(default=None, repr=False, compare=False)
+    trace: Trace | None
     """What the walk decided along the way, to redo its shapes at another resolution
     (``engine.resize``)."""
 
+    def __init__(self, model: str, title: str | None, alpha: Fraction, rho: Fraction,
+                 resolution: int, convention: Convention, rows: list[Row], params: int,
+                 madds: int, params_closed: Poly, madds_closed: Poly,
+                 reads: list[tuple[int, ...]] | None = None,
+                 spans: list[tuple[str, int, int]] | None = None,
+                 trace: Trace | None = None) -> None:
+        put(self, "model", model)
+        put(self, "title", title)
+        put(self, "alpha", alpha)
+        put(self, "rho", rho)
+        put(self, "resolution", resolution)
+        put(self, "convention", convention)
+        put(self, "rows", rows)
+        put(self, "params", params)
+        put(self, "madds", madds)
+        put(self, "params_closed", params_closed)
+        put(self, "madds_closed", madds_closed)
+        put(self, "reads", [] if reads is None else reads)
+        put(self, "spans", [] if spans is None else spans)
+        put(self, "trace", trace)
 
-@dataclass(frozen=True)
-class Trace:
+
+class Trace(Frozen):
     """The context each row was costed in, and the residuals whose shape test chose the rows:
     with ``Report.reads``, enough to pass another input size through the same layers."""
 
@@ -177,17 +230,30 @@ class Trace:
     """Per residual that tested shapes (``shapes_match``, ``project_if_needed``): the tensors
     it compared (its input and its body's output), whether their channels agreed, and whether
     the shapes did."""
-    origins: list[int | None] = field(default_factory=list)
+    origins: list[int | None]
     """Per row, the tensor whose channels its context's ``origin`` holds (the input of the
     innermost concat branch, or the network's); None for an add or a concat."""
-    blocks: list[int | None] = field(default_factory=list)
+    blocks: list[int | None]
     """Per row, the tensor whose channels its context's ``block`` holds (the input of the
     innermost block); None for an add or a concat."""
-    idle: frozenset[int] = frozenset()
+    idle: frozenset[int]
     """The rows built but not run (a side branch's without ``run``): their MAdds are 0."""
-    split: bool = False
+    split: bool
     """Whether a concat split its input among its branches (a row's input is then a part of a
     tensor, which ``origins``, ``blocks`` and ``inputs`` do not say)."""
+
+    def __init__(self, base: int, contexts: list[Exact | None], inputs: list[int],
+                 decisions: list[tuple[int, int, bool, bool]],
+                 origins: list[int | None] | None = None, blocks: list[int | None] | None = None,
+                 idle: frozenset[int] = frozenset(), split: bool = False) -> None:
+        put(self, "base", base)
+        put(self, "contexts", contexts)
+        put(self, "inputs", inputs)
+        put(self, "decisions", decisions)
+        put(self, "origins", [] if origins is None else origins)
+        put(self, "blocks", [] if blocks is None else blocks)
+        put(self, "idle", idle)
+        put(self, "split", split)
 
 
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
@@ -257,14 +323,18 @@ def walk(
     )
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Frozen):
     """Where the walk is: the spec path of the list it walks, the row-name prefix, and the
     repetition number that ``{i}`` in a name stands for."""
 
     path: Path_
-    prefix: str = ""
-    index: int | None = None
+    prefix: str
+    index: int | None
+
+    def __init__(self, path: Path_, prefix: str = "", index: int | None = None) -> None:
+        put(self, "path", path)
+        put(self, "prefix", prefix)
+        put(self, "index", index)
 
     def name(self, name: str) -> str:
         if self.index is not None:
@@ -321,7 +391,7 @@ class Walker:
         """The tensors whose channels ``exact.origin`` and ``exact.block`` hold."""
 
     def fail(self, problem: LayerProblem, path: Path_, name: str) -> SpecError:
-        where = replace(self.spec.source.locate(path, problem.field), layer=name)
+        where = self.spec.source.locate(path, problem.field).replace(layer=name)
         return SpecError(problem.message, where)
 
     def sequence(self, items: list[Item], x: Shape, xs: Shape, scope: Scope) -> Pair:
@@ -375,7 +445,7 @@ class Walker:
         inner = scope.inner(path, item.name)
         first = len(self.rows)
         layers = item.layers if isinstance(item, Expanded) else expansion(item)
-        out = self.block(layers, x, xs, replace(inner, path=path))
+        out = self.block(layers, x, xs, inner.replace(path=path))
         self.spans.append((item.kind, first, len(self.rows)))
         return out
 
@@ -529,7 +599,7 @@ class Walker:
             self.last = scope.name("shortcut") if scope.prefix else f"{self.last}/shortcut"
             self.tensor = entry
             sx, sxs = self.sequence(block.shortcut, x, xs,
-                                    replace(scope, path=(*path, "shortcut")))
+                                    scope.replace(path=(*path, "shortcut")))
             short = self.tensor
         if sx != y:
             raise self.fail(LayerProblem(
@@ -585,14 +655,14 @@ class Walker:
         outs: list[Pair] = []
         entry, ends = self.tensor, []
         outer = self.exact, self.closed, self.origin_tensor
-        self.exact = replace(self.exact, origin=int(bx.c))
+        self.exact = self.exact.replace(origin=int(bx.c))
         self.origin_tensor = entry
         if self.with_closed:
-            self.closed = replace(self.closed, origin=bxs.c)
+            self.closed = self.closed.replace(origin=bxs.c)
         for j, branch in enumerate(block.branches):
             self.last = scope.name(f"branch{j + 1}") if scope.prefix else f"branch{j + 1}"
             self.tensor = entry
-            outs.append(self.sequence(branch, bx, bxs, replace(scope, path=(*path, "branches", j))))
+            outs.append(self.sequence(branch, bx, bxs, scope.replace(path=(*path, "branches", j))))
             ends.append(self.tensor)
         self.exact, self.closed, self.origin_tensor = outer
         first = outs[0][0]
@@ -654,7 +724,7 @@ def _unnamed(layer: Primitive) -> tuple[Any, ...]:
 
 
 def assembled(kind: type[T], base: Mapping[str, Any] = _NOTHING, /, **fields: Any) -> T:
-    """An instance of the frozen dataclass ``kind`` holding ``base``'s fields updated with
+    """An instance of the frozen class ``kind`` holding ``base``'s fields updated with
     ``fields``, without its ``__init__``'s field-by-field ``object.__setattr__``: the walk, a
     resized report and the memory steps make them by the thousand. All fields must be given."""
     made = object.__new__(kind)
@@ -664,7 +734,7 @@ def assembled(kind: type[T], base: Mapping[str, Any] = _NOTHING, /, **fields: An
 
 def _not_run(row: Row) -> Row:
     """A row of a branch that is built but not run (an aux head in eval mode): no MAdds."""
-    return replace(row, madds_formula=NO_COST, madds=0, madds_closed=ZERO)
+    return row.replace(madds_formula=NO_COST, madds=0, madds_closed=ZERO)
 
 
 def _text(shape: Shape) -> str:

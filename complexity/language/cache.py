@@ -23,10 +23,10 @@ import json
 import os
 import sys
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
+from complexity.frozen import Frozen, put
 from complexity.language import containers, layers
 from complexity.language.plain import made, plain_class
 from complexity.language.sources import LoadedSpec, SourceMap, looks_like_path, read_text, zoo_dir
@@ -49,8 +49,7 @@ _HEADER = ("name", "title", "source", "resolution", "in_channels", "width_multip
            "variables")
 
 
-@dataclass(frozen=True)
-class CachedNetwork:
+class CachedNetwork(Frozen):
     """A validated network as an entry holds it: what the walk and the reports read."""
 
     name: str
@@ -59,9 +58,22 @@ class CachedNetwork:
     resolution: int
     in_channels: int
     width_multiplier: float
+    variables: dict[str, Any]
     width_rule: WidthRule
     layers: list[Any]
-    variables: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, name: str, title: str | None, source: str | None, resolution: int,
+                 in_channels: int, width_multiplier: float, variables: dict[str, Any],
+                 width_rule: WidthRule, layers: list[Any]) -> None:
+        put(self, "name", name)
+        put(self, "title", title)
+        put(self, "source", source)
+        put(self, "resolution", resolution)
+        put(self, "in_channels", in_channels)
+        put(self, "width_multiplier", width_multiplier)
+        put(self, "variables", variables)
+        put(self, "width_rule", width_rule)
+        put(self, "layers", layers)
 
 
 def load(model: str, overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:

@@ -8,7 +8,6 @@ the papers' factor order when printed (D_K·D_K·M·N·D_F·D_F).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
@@ -16,6 +15,7 @@ from complexity.algebra import notation as S
 from complexity.algebra.expr import ONE, ZERO, Expr, Num, Sym, Values, power, product, ratio, total
 from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
+from complexity.frozen import Frozen, put
 from complexity.language.plain import SpecClass, made
 from complexity.language.shapes import Shape, out_hw, pair
 from complexity.language.width import WidthMode
@@ -58,17 +58,18 @@ class Context(Protocol):
         """A spatial size as it enters a formula (ρ·size in the closed form, unless fixed)."""
 
 
-@dataclass(frozen=True)
-class Cost:
+class Cost(Frozen):
     """A layer's params and MAdds formulas, and the values of their symbols."""
 
     params: Expr
     madds: Expr
-    values: dict[str, Value]
+    values: Values
     """The value of each symbol, by name."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "values", Values(self.values))
+    def __init__(self, params: Expr, madds: Expr, values: dict[str, Value]) -> None:
+        put(self, "params", params)
+        put(self, "madds", madds)
+        put(self, "values", Values(values))
 
 
 FREE = Cost(ZERO, ZERO, {})

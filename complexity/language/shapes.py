@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
+from complexity.frozen import Frozen, put
 
 Padding = int | tuple[int, int] | Literal["same", "valid"]
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Frozen):
     """A feature map (C, H, W). C is an int, or an expression in α in the closed-form walk."""
 
     c: int | Poly
     h: int
     w: int
-    fixed: bool = False
+    fixed: bool
     """H×W no longer follows the input resolution (after global or adaptive pooling), so the
     closed form does not scale it by ρ."""
+
+    def __init__(self, c: int | Poly, h: int, w: int, fixed: bool = False) -> None:
+        put(self, "c", c)
+        put(self, "h", h)
+        put(self, "w", w)
+        put(self, "fixed", fixed)
 
     def as_list(self) -> list[int]:
         return [int(self.c), self.h, self.w]

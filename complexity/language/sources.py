@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from complexity.errors import Location, SpecError
+from complexity.frozen import Frozen, put
 
 if TYPE_CHECKING:
     from complexity.language.spec import Network
@@ -37,16 +37,22 @@ def zoo_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "specs"
 
 
-@dataclass(frozen=True)
-class SourceMap:
+class SourceMap(Frozen):
     """The file a spec came from and the line of each value in it, by path of keys."""
 
-    file: str | None = None
-    lines: dict[Path_, int] = field(default_factory=dict)
-    data: Any = None
+    file: str | None
+    lines: dict[Path_, int]
+    data: Any
     """The raw document, to recover layer names for messages."""
-    notes: dict[Path_, str] = field(default_factory=dict)
+    notes: dict[Path_, str]
     """Paths inside a user-defined block's layers: where the block was used."""
+
+    def __init__(self, file: str | None = None, lines: dict[Path_, int] | None = None,
+                 data: Any = None, notes: dict[Path_, str] | None = None) -> None:
+        put(self, "file", file)
+        put(self, "lines", {} if lines is None else lines)
+        put(self, "data", data)
+        put(self, "notes", {} if notes is None else notes)
 
     def locate(self, path: Path_, field_name: str | None = None) -> Location:
         """A location for ``path``: the nearest line on it, and the layer it points into."""
@@ -71,12 +77,15 @@ class SourceMap:
         return name
 
 
-@dataclass(frozen=True)
-class LoadedSpec:
+class LoadedSpec(Frozen):
     """A validated network and where it came from."""
 
     network: Network
     source: SourceMap
+
+    def __init__(self, network: Network, source: SourceMap) -> None:
+        put(self, "network", network)
+        put(self, "source", source)
 
 
 def read_text(path: Path) -> str:

@@ -1,0 +1,100 @@
+"""complexity.frozen: what dataclass(frozen=True) gives, for the classes a cold count loads."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+import inspect
+import pickle
+import pkgutil
+
+import pytest
+
+import complexity
+from complexity.frozen import Frozen, put
+
+
+class Point(Frozen):
+    x: int
+    y: int
+    label: str
+    note: str
+    """Shown, not compared."""
+
+    UNSHOWN = frozenset({"label"})
+    UNCOMPARED = frozenset({"note"})
+
+    def __init__(self, x: int, y: int = 0, label: str = "", note: str = "") -> None:
+        put(self, "x", x)
+        put(self, "y", y)
+        put(self, "label", label)
+        put(self, "note", note)
+
+
+class Point3(Point):
+    z: int
+
+    def __init__(self, x: int, y: int = 0, label: str = "", note: str = "", z: int = 0) -> None:
+        super().__init__(x, y, label, note)
+        put(self, "z", z)
+
+
+@dataclasses.dataclass(frozen=True)
+class DataPoint:
+    x: int
+    y: int = 0
+    label: str = dataclasses.field(default="", repr=False)
+    note: str = dataclasses.field(default="", compare=False)
+
+
+def test_it_behaves_as_the_frozen_dataclass_it_replaces() -> None:
+    ours, theirs = Point(1, 2, "a", "n"), DataPoint(1, 2, "a", "n")
+    assert repr(ours) == repr(theirs).replace("DataPoint", "Point") == "Point(x=1, y=2, note='n')"
+    for same, other in ((ours, Point(1, 2, "a", "other")), (theirs, DataPoint(1, 2, "a", "other"))):
+        assert same == other and hash(same) == hash(other)  # note is not compared
+    assert ours != Point(1, 2, "b", "n") and theirs != DataPoint(1, 2, "b", "n")  # label is
+    assert ours != Point(1, 3, "a", "n")
+    assert ours != (1, 2, "a", "n") and Point(1) != Point3(1)  # another class is never equal
+    assert ours.replace(y=5) == Point(1, 5, "a", "n")
+    assert dataclasses.replace(theirs, y=5) == DataPoint(1, 5, "a", "n")
+    with pytest.raises(TypeError, match="no field 'w'"):
+        ours.replace(w=1)
+    for attempt in (lambda: setattr(ours, "x", 3), lambda: delattr(ours, "x")):
+        with pytest.raises(AttributeError, match="frozen"):
+            attempt()
+    assert ours.x == 1
+
+
+def test_a_subclass_adds_its_fields_after_its_base_s() -> None:
+    assert Point3.FIELDS == ("x", "y", "label", "note", "z")
+    moved = Point3(1, z=4).replace(x=2)
+    assert type(moved) is Point3 and (moved.x, moved.z) == (2, 4)
+
+
+def test_copies_and_pickles_are_equal() -> None:
+    point = Point3(1, 2, "a", "n", 3)
+    for again in (copy.copy(point), copy.deepcopy(point), pickle.loads(pickle.dumps(point))):
+        assert again == point and type(again) is Point3 and again.note == "n"
+
+
+def _frozen_classes() -> list[type[Frozen]]:
+    for info in pkgutil.walk_packages(complexity.__path__, "complexity."):
+        if ".reference" not in info.name:
+            importlib.import_module(info.name)
+    found, todo = [], [Frozen]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return [c for c in found if c.__module__.startswith("complexity.")]
+
+
+def test_every_class_s_init_takes_its_fields_in_order() -> None:
+    classes = _frozen_classes()
+    assert len(classes) >= 15
+    for cls in classes:
+        if not cls.FIELDS:  # an abstract base (Expr)
+            continue
+        params = list(inspect.signature(cls.__init__).parameters)[1:]
+        assert params == list(cls.FIELDS), cls.__qualname__
