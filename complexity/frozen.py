@@ -12,9 +12,17 @@ their fields in ``__dict__``, so copying and pickling work as for any object, an
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 TYPE_CHECKING = False  # typing is imported only by a type checker: a cold count spares it
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Self
+
+
+def _nothing(fields: dict[str, Any]) -> tuple[()]:
+    return ()
+
 
 put = object.__setattr__
 """Set a field in ``__init__``: ``put(self, "name", value)`` (assignment is refused)."""
@@ -30,10 +38,14 @@ class Frozen:
     """Fields left out of the repr (a dataclass's ``field(repr=False)``)."""
     UNCOMPARED: frozenset[str] = frozenset()
     """Fields left out of equality and the hash (``field(compare=False)``)."""
+    _compared: Callable[[dict[str, Any]], Any] = staticmethod(_nothing)
+    """The compared fields' values, from ``__dict__`` (in C: ``__eq__`` is called often)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.FIELDS = (*cls.FIELDS, *cls.__dict__.get("__annotations__", {}))
+        compared = [name for name in cls.FIELDS if name not in cls.UNCOMPARED]
+        cls._compared = itemgetter(*compared) if compared else staticmethod(_nothing)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is frozen")
@@ -41,17 +53,13 @@ class Frozen:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is frozen")
 
-    def _compared(self) -> tuple[Any, ...]:
-        fields = self.__dict__
-        return tuple(fields[name] for name in self.FIELDS if name not in self.UNCOMPARED)
-
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
+        return self._compared(self.__dict__) == self._compared(other.__dict__)
 
     def __hash__(self) -> int:
-        return hash(self._compared())
+        return hash(self._compared(self.__dict__))
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in self.FIELDS

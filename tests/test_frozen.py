@@ -98,3 +98,17 @@ def test_every_class_s_init_takes_its_fields_in_order() -> None:
             continue
         params = list(inspect.signature(cls.__init__).parameters)[1:]
         assert params == list(cls.FIELDS), cls.__qualname__
+
+
+class Nothing(Frozen):
+    note: str
+
+    UNCOMPARED = frozenset({"note"})
+
+    def __init__(self, note: str) -> None:
+        put(self, "note", note)
+
+
+def test_a_class_with_nothing_compared_is_equal_to_its_kind() -> None:
+    assert Nothing("a") == Nothing("b") and hash(Nothing("a")) == hash(Nothing("b"))
+    assert Nothing("a") != Point(1)

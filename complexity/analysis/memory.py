@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -50,6 +49,7 @@ from complexity.algebra.poly import ZERO, Poly
 from complexity.engine.resize import maps_at, resized
 from complexity.engine.walk import Report, Row, _sum, assembled
 from complexity.errors import MbcalcError
+from complexity.frozen import Frozen, put
 from complexity.language.shapes import Shape
 
 DTYPES: dict[str, int] = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
@@ -95,8 +95,7 @@ def _closed(channels: Poly, spatial: int, rho: int) -> Poly:
     return Poly({(a, r + rho, m): v * spatial for (a, r, m), v in channels.terms.items()})
 
 
-@dataclass(frozen=True)
-class LayerMemory:
+class LayerMemory(Frozen):
     """One row's data movement: elements read, weights, written, their sum (MAC)."""
 
     row: Row
@@ -116,6 +115,22 @@ class LayerMemory:
     read_closed: Poly
     written_closed: Poly
     mac_closed: Poly
+
+    def __init__(self, row: Row, read: int, written: int, weights: int, mac: int,
+                 read_formula: Expr, written_formula: Expr, mac_formula: Expr, values: Values,
+                 read_closed: Poly, written_closed: Poly, mac_closed: Poly) -> None:
+        put(self, "row", row)
+        put(self, "read", read)
+        put(self, "written", written)
+        put(self, "weights", weights)
+        put(self, "mac", mac)
+        put(self, "read_formula", read_formula)
+        put(self, "written_formula", written_formula)
+        put(self, "mac_formula", mac_formula)
+        put(self, "values", values)
+        put(self, "read_closed", read_closed)
+        put(self, "written_closed", written_closed)
+        put(self, "mac_closed", mac_closed)
 
     def intensity(self, dtype: str) -> float | None:
         """MAdds per byte moved, or None for a row that moves nothing."""
@@ -173,8 +188,7 @@ def _formulas(same: bool, weights: Expr | None) -> tuple[Expr, Expr, Expr]:
     return read, written, total(moved, weights) if weights is not None else moved
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Frozen):
     """One step of a schedule: the rows it runs, the tensors it reads and the one it writes, and
     the scratch it holds while it runs."""
 
@@ -188,9 +202,18 @@ class Step:
     scratch: int
     scratch_closed: Poly
 
+    def __init__(self, name: str, first: int, end: int, reads: tuple[int, ...], writes: int | None,
+                 scratch: int, scratch_closed: Poly) -> None:
+        put(self, "name", name)
+        put(self, "first", first)
+        put(self, "end", end)
+        put(self, "reads", reads)
+        put(self, "writes", writes)
+        put(self, "scratch", scratch)
+        put(self, "scratch_closed", scratch_closed)
 
-@dataclass(frozen=True)
-class Tensor:
+
+class Tensor(Frozen):
     """A tensor that exists under a schedule: who writes it, its shape and size."""
 
     id: int
@@ -200,9 +223,15 @@ class Tensor:
     elements: int
     closed: Poly
 
+    def __init__(self, id: int, name: str, shape: Shape, elements: int, closed: Poly) -> None:
+        put(self, "id", id)
+        put(self, "name", name)
+        put(self, "shape", shape)
+        put(self, "elements", elements)
+        put(self, "closed", closed)
 
-@dataclass(frozen=True)
-class Peak:
+
+class Peak(Frozen):
     """The largest step of a schedule: its size, where, which tensors are live, closed form."""
 
     schedule: Schedule
@@ -214,12 +243,20 @@ class Peak:
     closed: Poly
     """The same step's size as a polynomial in α and ρ (unrounded)."""
 
+    def __init__(self, schedule: Schedule, elements: int, step: str, live: tuple[Tensor, ...],
+                 scratch: int, closed: Poly) -> None:
+        put(self, "schedule", schedule)
+        put(self, "elements", elements)
+        put(self, "step", step)
+        put(self, "live", live)
+        put(self, "scratch", scratch)
+        put(self, "closed", closed)
 
-_STEP_FIELDS = tuple(f.name for f in fields(Step))
+
+_STEP_FIELDS = Step.FIELDS
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Frozen):
     """One line of MobileNetV2's Table 3: the widest tensor materialised at one map size."""
 
     h: int
@@ -228,9 +265,15 @@ class Resolution:
     elements: int
     name: str
 
+    def __init__(self, h: int, w: int, channels: int, elements: int, name: str) -> None:
+        put(self, "h", h)
+        put(self, "w", w)
+        put(self, "channels", channels)
+        put(self, "elements", elements)
+        put(self, "name", name)
 
-@dataclass(frozen=True)
-class Memory:
+
+class Memory(Frozen):
     """A report's memory analysis at one precision."""
 
     report: Report
@@ -244,6 +287,21 @@ class Memory:
     mac_closed: Poly
     weights: int
     """Weight elements: the convention's params."""
+
+    def __init__(self, report: Report, dtype: str, layers: list[LayerMemory], tensors: list[Tensor],
+                 peaks: dict[Schedule, Peak], largest: dict[Schedule, Tensor],
+                 resolutions: dict[Schedule, list[Resolution]], mac: int, mac_closed: Poly,
+                 weights: int) -> None:
+        put(self, "report", report)
+        put(self, "dtype", dtype)
+        put(self, "layers", layers)
+        put(self, "tensors", tensors)
+        put(self, "peaks", peaks)
+        put(self, "largest", largest)
+        put(self, "resolutions", resolutions)
+        put(self, "mac", mac)
+        put(self, "mac_closed", mac_closed)
+        put(self, "weights", weights)
 
     @property
     def bytes(self) -> int:
@@ -519,14 +577,17 @@ def parse_rate(option: str, text: str, unit: str) -> Fraction:
     return value
 
 
-@dataclass(frozen=True)
-class Bound:
+class Bound(Frozen):
     """A layer's roofline lower bound on time: max(MAdds/peak, bytes/bandwidth)."""
 
     compute: Fraction
     """Seconds at the device's peak MAdd rate."""
     memory: Fraction
     """Seconds to move the layer's MAC bytes at the device's bandwidth."""
+
+    def __init__(self, compute: Fraction, memory: Fraction) -> None:
+        put(self, "compute", compute)
+        put(self, "memory", memory)
 
     @property
     def seconds(self) -> Fraction:
@@ -554,12 +615,15 @@ def bounds(memory: Memory, peak_rate: Fraction, bandwidth: Fraction) -> list[Bou
 # --- peak memory over a grid of α × resolution --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PeakPoint:
+class PeakPoint(Frozen):
     """Peak live memory (elements) at one grid point, and the step that holds it."""
 
     elements: int
     step: str
+
+    def __init__(self, elements: int, step: str) -> None:
+        put(self, "elements", elements)
+        put(self, "step", step)
 
 
 def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fraction],

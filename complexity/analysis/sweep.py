@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from operator import mul
 
@@ -12,6 +11,7 @@ from complexity.engine.resize import spatial as _spatial
 from complexity.engine.walk import Report, Row, Shared, assembled, input_resolution, walk
 from complexity.engine.widths import Tape
 from complexity.errors import MbcalcError, printable
+from complexity.frozen import Frozen, put
 from complexity.language.layers import Convention
 from complexity.language.numbers import MAX_MULTIPLIER, MIN_MULTIPLIER, exact
 from complexity.language.sources import LoadedSpec
@@ -21,8 +21,7 @@ MAX_POINTS = 50_000
 a minute and over a gigabyte (refused up front, before a value is built)."""
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(Frozen):
     """Totals at one α and resolution."""
 
     alpha: Fraction
@@ -30,6 +29,14 @@ class Point:
     resolution: int
     params: int
     madds: int
+
+    def __init__(self, alpha: Fraction, rho: Fraction, resolution: int, params: int,
+                 madds: int) -> None:
+        put(self, "alpha", alpha)
+        put(self, "rho", rho)
+        put(self, "resolution", resolution)
+        put(self, "params", params)
+        put(self, "madds", madds)
 
 
 def parse_values(option: str, text: str) -> list[Fraction]:

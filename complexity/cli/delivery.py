@@ -68,15 +68,14 @@ CSI), line separators, bidirectional overrides. Escaped as \\uXXXX, the JSON mea
 def safe(table: Table) -> Table:
     """``table`` with control characters in its text escaped (a spec's layer names may hold ESC
     or OSC sequences that would retitle or clear a terminal)."""
-    from dataclasses import replace  # tables are dataclasses; a JSON count loads neither
-
     def clean(cell: Any) -> Any:
         return printable(cell) if isinstance(cell, str) else cell
 
-    return replace(table, title=printable(table.title), columns=[clean(c) for c in table.columns],
-                   rows=[[clean(c) for c in row] for row in table.rows],
-                   notes=[printable(n) for n in table.notes],
-                   totals=None if table.totals is None else [clean(c) for c in table.totals])
+    return table.replace(title=printable(table.title), columns=[clean(c) for c in table.columns],
+                         rows=[[clean(c) for c in row] for row in table.rows],
+                         notes=[printable(n) for n in table.notes],
+                         totals=None if table.totals is None else
+                         [clean(c) for c in table.totals])
 
 
 def deliver(fmt: Format, output: Path | None, force: bool, tables: list[Table] | None = None,

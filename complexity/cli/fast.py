@@ -198,7 +198,6 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
     from complexity.cli.delivery import MAX_SWEEP_TABLE
     from complexity.errors import printable
     from complexity.language.numbers import LARGEST
-    from complexity.render.sweeps import sweep_table
 
     if rho is not None and resolution is not None:
         raise MbcalcError("give --rho or --resolution, not both")
@@ -245,6 +244,8 @@ def sweep_run(model: str, alpha: str, rho: str | None, resolution: str | None,
         deliver(fmt, output, force,
                 text=sweep_json(spec.network.name, convention, points, sizes is not None))
         return
+    from complexity.render.sweeps import sweep_table
+
     deliver(fmt, output, force, tables=[sweep_table(spec.network.name, convention, points)])
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from complexity.algebra.expr import Expr
+from complexity.frozen import Frozen, put
 from complexity.language.shapes import Shape
 from complexity.render.formula import closed, pretty
 from complexity.render.numbers import decimal, megabytes, percent, readable, short
@@ -16,16 +16,23 @@ if TYPE_CHECKING:  # the table model is imported by every command: the walk only
 Cell = str | int
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Frozen):
     """Columns, rows of cells (ints stay ints, for CSV and alignment), and notes below."""
 
     title: str
     columns: list[str]
     rows: list[list[Cell]]
-    notes: list[str] = field(default_factory=list)
-    totals: list[Cell] | None = None
+    notes: list[str]
+    totals: list[Cell] | None
     """A last row with the column sums, where the table has one."""
+
+    def __init__(self, title: str, columns: list[str], rows: list[list[Cell]],
+                 notes: list[str] | None = None, totals: list[Cell] | None = None) -> None:
+        put(self, "title", title)
+        put(self, "columns", columns)
+        put(self, "rows", rows)
+        put(self, "notes", [] if notes is None else notes)
+        put(self, "totals", totals)
 
 
 def heading(report: Report) -> str:
