@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from operator import mul
+from typing import NamedTuple
 
 from complexity.engine.resize import maps_at, resizable, spatial_factor
 from complexity.engine.resize import spatial as _spatial
-from complexity.engine.walk import Report, Row, Shared, assembled, input_resolution, walk
+from complexity.engine.walk import Report, Row, Shared, input_resolution, walk
 from complexity.engine.widths import Tape
 from complexity.errors import MbcalcError, printable
-from complexity.frozen import Frozen, put
 from complexity.language.layers import Convention
 from complexity.language.numbers import MAX_MULTIPLIER, MIN_MULTIPLIER, exact
 from complexity.language.sources import LoadedSpec
@@ -21,22 +21,14 @@ MAX_POINTS = 50_000
 a minute and over a gigabyte (refused up front, before a value is built)."""
 
 
-class Point(Frozen):
-    """Totals at one α and resolution."""
+class Point(NamedTuple):
+    """Totals at one α and resolution (a tuple: a sweep makes them by the ten thousand)."""
 
     alpha: Fraction
     rho: Fraction
     resolution: int
     params: int
     madds: int
-
-    def __init__(self, alpha: Fraction, rho: Fraction, resolution: int, params: int,
-                 madds: int) -> None:
-        put(self, "alpha", alpha)
-        put(self, "rho", rho)
-        put(self, "resolution", resolution)
-        put(self, "params", params)
-        put(self, "madds", madds)
 
 
 def parse_values(option: str, text: str) -> list[Fraction]:
@@ -206,14 +198,10 @@ def _combine(spec: LoadedSpec, alphas: list[Fraction], columns: list[tuple[Fract
             for k, (madds, s) in enumerate(zip(madds_of, here, strict=True)):
                 if madds:
                     parts[groups[k]] += madds // s
-            used = [g for g, part in enumerate(parts) if part]
-            parts = [parts[g] for g in used]
         for (rho, resolution), shown in zip(columns, rhos_shown, strict=True):
             at = factors[resolution]
             if not usable or at is None:
                 points.append(_point(walk_at(alpha, resolution), alpha, rho))
                 continue
-            madds = sum(map(mul, parts, [at[g] for g in used]))
-            points.append(assembled(Point, alpha=alpha, rho=shown, resolution=resolution,
-                                    params=params, madds=madds))
+            points.append(Point(alpha, shown, resolution, params, sum(map(mul, parts, at))))
     return points
