@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 
 
 class Location(Frozen):
@@ -19,11 +19,7 @@ class Location(Frozen):
     def __init__(self, file: str | None = None, line: int | None = None,
                  path: tuple[str | int, ...] = (), layer: str | None = None,
                  note: str | None = None) -> None:
-        put(self, "file", file)
-        put(self, "line", line)
-        put(self, "path", path)
-        put(self, "layer", layer)
-        put(self, "note", note)
+        self.__dict__.update(file=file, line=line, path=path, layer=layer, note=note)
 
     def describe(self) -> str:
         parts = []

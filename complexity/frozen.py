@@ -3,9 +3,9 @@
 A cold count creates the classes of the formula nodes, shapes, rows, reports and error
 locations. As dataclasses they cost its start-up about 20 ms (creating one compiles its
 methods) and 10–25 ms more to import dataclasses and inspect. Derived from ``Frozen``, a class
-annotates its fields and sets them, with ``put``, in an ``__init__`` of its own that takes them
-in the same order; ``Frozen`` gives what ``dataclass(frozen=True)`` gives: equality and a hash
-over the fields, a repr, ``replace``, and no assignment after ``__init__``. Instances keep
+annotates its fields, and its ``__init__`` takes them in the same order and stores them with
+one ``self.__dict__.update(...)``. ``Frozen`` gives what ``dataclass(frozen=True)`` gives:
+equality and a hash over the fields, a repr, ``replace``, and no assignment. Instances keep
 their fields in ``__dict__``, so copying and pickling work as for any object, and
 ``engine.walk.assembled`` can build one without ``__init__``.
 """
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 
 def _nothing(fields: dict[str, Any]) -> tuple[()]:
     return ()
-
-
-put = object.__setattr__
-"""Set a field in ``__init__``: ``put(self, "name", value)`` (assignment is refused)."""
 
 
 class Frozen:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import importlib
 import inspect
 import pickle
 import pkgutil
+import textwrap
 
 import pytest
 
 import complexity
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 
 
 class Point(Frozen):
@@ -26,10 +28,7 @@ class Point(Frozen):
     UNCOMPARED = frozenset({"note"})
 
     def __init__(self, x: int, y: int = 0, label: str = "", note: str = "") -> None:
-        put(self, "x", x)
-        put(self, "y", y)
-        put(self, "label", label)
-        put(self, "note", note)
+        self.__dict__.update(x=x, y=y, label=label, note=note)
 
 
 class Point3(Point):
@@ -37,7 +36,7 @@ class Point3(Point):
 
     def __init__(self, x: int, y: int = 0, label: str = "", note: str = "", z: int = 0) -> None:
         super().__init__(x, y, label, note)
-        put(self, "z", z)
+        self.__dict__.update(z=z)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,14 +89,32 @@ def _frozen_classes() -> list[type[Frozen]]:
     return [c for c in found if c.__module__.startswith("complexity.")]
 
 
-def test_every_class_s_init_takes_its_fields_in_order() -> None:
+def _stored(cls: type) -> set[str]:
+    """The fields ``cls.__init__`` stores: the keywords of its ``self.__dict__.update(...)``
+    calls, and its base's fields where it calls ``super().__init__``."""
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        return _stored(cls.__mro__[1])
+    tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+    stored: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "update" and ast.unparse(node.func.value) == "self.__dict__":
+                stored |= {keyword.arg for keyword in node.keywords if keyword.arg}
+            elif node.func.attr == "__init__" and ast.unparse(node.func.value) == "super()":
+                stored |= _stored(cls.__mro__[1])
+    return stored
+
+
+def test_every_class_s_init_takes_and_stores_its_fields_in_order() -> None:
     classes = _frozen_classes()
-    assert len(classes) >= 15
+    assert len(classes) >= 25
     for cls in classes:
         if not cls.FIELDS:  # an abstract base (Expr)
             continue
         params = list(inspect.signature(cls.__init__).parameters)[1:]
         assert params == list(cls.FIELDS), cls.__qualname__
+        assert set(cls.FIELDS) <= _stored(cls), cls.__qualname__
 
 
 class Nothing(Frozen):
@@ -106,7 +123,7 @@ class Nothing(Frozen):
     UNCOMPARED = frozenset({"note"})
 
     def __init__(self, note: str) -> None:
-        put(self, "note", note)
+        self.__dict__.update(note=note)
 
 
 def test_a_class_with_nothing_compared_is_equal_to_its_kind() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 
 
 class Expr(Frozen):
@@ -44,7 +44,7 @@ class Sym(Expr):
     is_Symbol = True
 
     def __init__(self, name: str) -> None:
-        put(self, "name", name)
+        self.__dict__.update(name=name)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         return values[self.name]
@@ -60,7 +60,7 @@ class Num(Expr):
     is_Integer = is_Rational = True
 
     def __init__(self, value: int) -> None:
-        put(self, "value", value)
+        self.__dict__.update(value=value)
 
     @property
     def p(self) -> int:
@@ -103,8 +103,7 @@ class Pow(Expr):
     is_Pow = True
 
     def __init__(self, base: Expr, exp: Num) -> None:
-        put(self, "base", base)
-        put(self, "exp", exp)
+        self.__dict__.update(base=base, exp=exp)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         base = self.base.evaluate(values)
@@ -124,7 +123,7 @@ class Mul(Expr):
     is_Mul = True
 
     def __init__(self, args: tuple[Expr, ...]) -> None:
-        put(self, "args", args)
+        self.__dict__.update(args=args)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         result: Any = 1
@@ -143,7 +142,7 @@ class Add(Expr):
     is_Add = True
 
     def __init__(self, args: tuple[Expr, ...]) -> None:
-        put(self, "args", args)
+        self.__dict__.update(args=args)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         result: Any = 0

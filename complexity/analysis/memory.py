@@ -49,7 +49,7 @@ from complexity.algebra.poly import ZERO, Poly
 from complexity.engine.resize import maps_at, resized
 from complexity.engine.walk import Report, Row, _sum, assembled
 from complexity.errors import MbcalcError
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 from complexity.language.shapes import Shape
 
 DTYPES: dict[str, int] = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
@@ -119,18 +119,10 @@ class LayerMemory(Frozen):
     def __init__(self, row: Row, read: int, written: int, weights: int, mac: int,
                  read_formula: Expr, written_formula: Expr, mac_formula: Expr, values: Values,
                  read_closed: Poly, written_closed: Poly, mac_closed: Poly) -> None:
-        put(self, "row", row)
-        put(self, "read", read)
-        put(self, "written", written)
-        put(self, "weights", weights)
-        put(self, "mac", mac)
-        put(self, "read_formula", read_formula)
-        put(self, "written_formula", written_formula)
-        put(self, "mac_formula", mac_formula)
-        put(self, "values", values)
-        put(self, "read_closed", read_closed)
-        put(self, "written_closed", written_closed)
-        put(self, "mac_closed", mac_closed)
+        self.__dict__.update(row=row, read=read, written=written, weights=weights, mac=mac,
+                             read_formula=read_formula, written_formula=written_formula,
+                             mac_formula=mac_formula, values=values, read_closed=read_closed,
+                             written_closed=written_closed, mac_closed=mac_closed)
 
     def intensity(self, dtype: str) -> float | None:
         """MAdds per byte moved, or None for a row that moves nothing."""
@@ -204,13 +196,8 @@ class Step(Frozen):
 
     def __init__(self, name: str, first: int, end: int, reads: tuple[int, ...], writes: int | None,
                  scratch: int, scratch_closed: Poly) -> None:
-        put(self, "name", name)
-        put(self, "first", first)
-        put(self, "end", end)
-        put(self, "reads", reads)
-        put(self, "writes", writes)
-        put(self, "scratch", scratch)
-        put(self, "scratch_closed", scratch_closed)
+        self.__dict__.update(name=name, first=first, end=end, reads=reads, writes=writes,
+                             scratch=scratch, scratch_closed=scratch_closed)
 
 
 class Tensor(Frozen):
@@ -224,11 +211,7 @@ class Tensor(Frozen):
     closed: Poly
 
     def __init__(self, id: int, name: str, shape: Shape, elements: int, closed: Poly) -> None:
-        put(self, "id", id)
-        put(self, "name", name)
-        put(self, "shape", shape)
-        put(self, "elements", elements)
-        put(self, "closed", closed)
+        self.__dict__.update(id=id, name=name, shape=shape, elements=elements, closed=closed)
 
 
 class Peak(Frozen):
@@ -245,12 +228,8 @@ class Peak(Frozen):
 
     def __init__(self, schedule: Schedule, elements: int, step: str, live: tuple[Tensor, ...],
                  scratch: int, closed: Poly) -> None:
-        put(self, "schedule", schedule)
-        put(self, "elements", elements)
-        put(self, "step", step)
-        put(self, "live", live)
-        put(self, "scratch", scratch)
-        put(self, "closed", closed)
+        self.__dict__.update(schedule=schedule, elements=elements, step=step, live=live,
+                             scratch=scratch, closed=closed)
 
 
 _STEP_FIELDS = Step.FIELDS
@@ -266,11 +245,7 @@ class Resolution(Frozen):
     name: str
 
     def __init__(self, h: int, w: int, channels: int, elements: int, name: str) -> None:
-        put(self, "h", h)
-        put(self, "w", w)
-        put(self, "channels", channels)
-        put(self, "elements", elements)
-        put(self, "name", name)
+        self.__dict__.update(h=h, w=w, channels=channels, elements=elements, name=name)
 
 
 class Memory(Frozen):
@@ -292,16 +267,9 @@ class Memory(Frozen):
                  peaks: dict[Schedule, Peak], largest: dict[Schedule, Tensor],
                  resolutions: dict[Schedule, list[Resolution]], mac: int, mac_closed: Poly,
                  weights: int) -> None:
-        put(self, "report", report)
-        put(self, "dtype", dtype)
-        put(self, "layers", layers)
-        put(self, "tensors", tensors)
-        put(self, "peaks", peaks)
-        put(self, "largest", largest)
-        put(self, "resolutions", resolutions)
-        put(self, "mac", mac)
-        put(self, "mac_closed", mac_closed)
-        put(self, "weights", weights)
+        self.__dict__.update(report=report, dtype=dtype, layers=layers, tensors=tensors,
+                             peaks=peaks, largest=largest, resolutions=resolutions, mac=mac,
+                             mac_closed=mac_closed, weights=weights)
 
     @property
     def bytes(self) -> int:
@@ -586,8 +554,7 @@ class Bound(Frozen):
     """Seconds to move the layer's MAC bytes at the device's bandwidth."""
 
     def __init__(self, compute: Fraction, memory: Fraction) -> None:
-        put(self, "compute", compute)
-        put(self, "memory", memory)
+        self.__dict__.update(compute=compute, memory=memory)
 
     @property
     def seconds(self) -> Fraction:
@@ -622,8 +589,7 @@ class PeakPoint(Frozen):
     step: str
 
     def __init__(self, elements: int, step: str) -> None:
-        put(self, "elements", elements)
-        put(self, "step", step)
+        self.__dict__.update(elements=elements, step=step)
 
 
 def peak_grid(walk_at: Callable[[Fraction, int], Report], alphas: Sequence[Fraction],

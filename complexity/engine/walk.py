@@ -18,7 +18,7 @@ from complexity.algebra.expr import ZERO as NO_COST
 from complexity.algebra.expr import Expr, Values
 from complexity.algebra.poly import ALPHA, GROW, RHO, ZERO, Poly
 from complexity.errors import LayerProblem, MbcalcError, SpecError
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 from complexity.language.containers import Concat, Expanded, Repeat, Residual, Sequence, Side
 from complexity.language.layers import Convention, Layer, Primitive, Value
 from complexity.language.shapes import Shape
@@ -46,10 +46,7 @@ class Exact(Frozen):
     """The channels of the innermost block's input."""
 
     def __init__(self, alpha: Fraction, rule: WidthRule, origin: int = 0, block: int = 0) -> None:
-        put(self, "alpha", alpha)
-        put(self, "rule", rule)
-        put(self, "origin", origin)
-        put(self, "block", block)
+        self.__dict__.update(alpha=alpha, rule=rule, origin=origin, block=block)
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = scale(channels, mode, self.alpha, self.rule)
@@ -77,8 +74,8 @@ class _Noting(Exact):
 
     def __init__(self, alpha: Fraction, rule: WidthRule, origin: int = 0, block: int = 0) -> None:
         super().__init__(alpha, rule, origin, block)
+        self.__dict__["noted"] = []
         self.noted: list[tuple[int, WidthMode, int]]
-        put(self, "noted", [])
 
     def width(self, channels: int, mode: WidthMode) -> int:
         value = super().width(channels, mode)
@@ -101,9 +98,7 @@ class ClosedForm(Frozen):
 
     def __init__(self, origin: Poly = ZERO, block: Poly = ZERO,
                  base: Fraction = Fraction(1)) -> None:
-        put(self, "origin", origin)
-        put(self, "block", block)
-        put(self, "base", base)
+        self.__dict__.update(origin=origin, block=block, base=base)
 
     def width(self, channels: int, mode: WidthMode) -> Poly:
         if mode == "fixed":
@@ -150,21 +145,11 @@ class Row(Frozen):
                  madds: int, params_closed: Poly, madds_closed: Poly,
                  layer: Primitive | None = None, input_closed: Shape | None = None,
                  output_closed: Shape | None = None) -> None:
-        put(self, "name", name)
-        put(self, "kind", kind)
-        put(self, "category", category)
-        put(self, "input", input)
-        put(self, "output", output)
-        put(self, "params_formula", params_formula)
-        put(self, "madds_formula", madds_formula)
-        put(self, "values", values)
-        put(self, "params", params)
-        put(self, "madds", madds)
-        put(self, "params_closed", params_closed)
-        put(self, "madds_closed", madds_closed)
-        put(self, "layer", layer)
-        put(self, "input_closed", input_closed)
-        put(self, "output_closed", output_closed)
+        self.__dict__.update(name=name, kind=kind, category=category, input=input, output=output,
+                             params_formula=params_formula, madds_formula=madds_formula,
+                             values=values, params=params, madds=madds, params_closed=params_closed,
+                             madds_closed=madds_closed, layer=layer, input_closed=input_closed,
+                             output_closed=output_closed)
 
 
 class Report(Frozen):
@@ -199,20 +184,11 @@ class Report(Frozen):
                  reads: list[tuple[int, ...]] | None = None,
                  spans: list[tuple[str, int, int]] | None = None,
                  trace: Trace | None = None) -> None:
-        put(self, "model", model)
-        put(self, "title", title)
-        put(self, "alpha", alpha)
-        put(self, "rho", rho)
-        put(self, "resolution", resolution)
-        put(self, "convention", convention)
-        put(self, "rows", rows)
-        put(self, "params", params)
-        put(self, "madds", madds)
-        put(self, "params_closed", params_closed)
-        put(self, "madds_closed", madds_closed)
-        put(self, "reads", [] if reads is None else reads)
-        put(self, "spans", [] if spans is None else spans)
-        put(self, "trace", trace)
+        self.__dict__.update(model=model, title=title, alpha=alpha, rho=rho, resolution=resolution,
+                             convention=convention, rows=rows, params=params, madds=madds,
+                             params_closed=params_closed, madds_closed=madds_closed,
+                             reads=[] if reads is None else reads,
+                             spans=[] if spans is None else spans, trace=trace)
 
 
 class Trace(Frozen):
@@ -246,14 +222,9 @@ class Trace(Frozen):
                  decisions: list[tuple[int, int, bool, bool]],
                  origins: list[int | None] | None = None, blocks: list[int | None] | None = None,
                  idle: frozenset[int] = frozenset(), split: bool = False) -> None:
-        put(self, "base", base)
-        put(self, "contexts", contexts)
-        put(self, "inputs", inputs)
-        put(self, "decisions", decisions)
-        put(self, "origins", [] if origins is None else origins)
-        put(self, "blocks", [] if blocks is None else blocks)
-        put(self, "idle", idle)
-        put(self, "split", split)
+        self.__dict__.update(base=base, contexts=contexts, inputs=inputs, decisions=decisions,
+                             origins=[] if origins is None else origins,
+                             blocks=[] if blocks is None else blocks, idle=idle, split=split)
 
 
 def input_resolution(base: int, rho: Fraction | None, resolution: int | None) -> int:
@@ -332,9 +303,7 @@ class Scope(Frozen):
     index: int | None
 
     def __init__(self, path: Path_, prefix: str = "", index: int | None = None) -> None:
-        put(self, "path", path)
-        put(self, "prefix", prefix)
-        put(self, "index", index)
+        self.__dict__.update(path=path, prefix=prefix, index=index)
 
     def name(self, name: str) -> str:
         if self.index is not None:

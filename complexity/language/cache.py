@@ -26,7 +26,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 from complexity.language import containers, layers
 from complexity.language.plain import made, plain_class
 from complexity.language.sources import LoadedSpec, SourceMap, looks_like_path, read_text, zoo_dir
@@ -65,15 +65,9 @@ class CachedNetwork(Frozen):
     def __init__(self, name: str, title: str | None, source: str | None, resolution: int,
                  in_channels: int, width_multiplier: float, variables: dict[str, Any],
                  width_rule: WidthRule, layers: list[Any]) -> None:
-        put(self, "name", name)
-        put(self, "title", title)
-        put(self, "source", source)
-        put(self, "resolution", resolution)
-        put(self, "in_channels", in_channels)
-        put(self, "width_multiplier", width_multiplier)
-        put(self, "variables", variables)
-        put(self, "width_rule", width_rule)
-        put(self, "layers", layers)
+        self.__dict__.update(name=name, title=title, source=source, resolution=resolution,
+                             in_channels=in_channels, width_multiplier=width_multiplier,
+                             variables=variables, width_rule=width_rule, layers=layers)
 
 
 def load(model: str, overrides: dict[str, VariableValue] | None = None) -> LoadedSpec:

@@ -15,7 +15,7 @@ from complexity.algebra import notation as S
 from complexity.algebra.expr import ONE, ZERO, Expr, Num, Sym, Values, power, product, ratio, total
 from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 from complexity.language.plain import SpecClass, made
 from complexity.language.shapes import Shape, out_hw, pair
 from complexity.language.width import WidthMode
@@ -67,9 +67,7 @@ class Cost(Frozen):
     """The value of each symbol, by name."""
 
     def __init__(self, params: Expr, madds: Expr, values: dict[str, Value]) -> None:
-        put(self, "params", params)
-        put(self, "madds", madds)
-        put(self, "values", Values(values))
+        self.__dict__.update(params=params, madds=madds, values=Values(values))
 
 
 FREE = Cost(ZERO, ZERO, {})

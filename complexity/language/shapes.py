@@ -6,7 +6,7 @@ from typing import Literal
 
 from complexity.algebra.poly import Poly
 from complexity.errors import LayerProblem
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 
 Padding = int | tuple[int, int] | Literal["same", "valid"]
 
@@ -22,10 +22,7 @@ class Shape(Frozen):
     closed form does not scale it by ρ."""
 
     def __init__(self, c: int | Poly, h: int, w: int, fixed: bool = False) -> None:
-        put(self, "c", c)
-        put(self, "h", h)
-        put(self, "w", w)
-        put(self, "fixed", fixed)
+        self.__dict__.update(c=c, h=h, w=w, fixed=fixed)
 
     def as_list(self) -> list[int]:
         return [int(self.c), self.h, self.w]

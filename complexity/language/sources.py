@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from complexity.errors import Location, SpecError
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 
 if TYPE_CHECKING:
     from complexity.language.spec import Network
@@ -49,10 +49,8 @@ class SourceMap(Frozen):
 
     def __init__(self, file: str | None = None, lines: dict[Path_, int] | None = None,
                  data: Any = None, notes: dict[Path_, str] | None = None) -> None:
-        put(self, "file", file)
-        put(self, "lines", {} if lines is None else lines)
-        put(self, "data", data)
-        put(self, "notes", {} if notes is None else notes)
+        self.__dict__.update(file=file, lines={} if lines is None else lines, data=data,
+                             notes={} if notes is None else notes)
 
     def locate(self, path: Path_, field_name: str | None = None) -> Location:
         """A location for ``path``: the nearest line on it, and the layer it points into."""
@@ -84,8 +82,7 @@ class LoadedSpec(Frozen):
     source: SourceMap
 
     def __init__(self, network: Network, source: SourceMap) -> None:
-        put(self, "network", network)
-        put(self, "source", source)
+        self.__dict__.update(network=network, source=source)
 
 
 def read_text(path: Path) -> str:

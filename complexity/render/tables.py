@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from complexity.algebra.expr import Expr
-from complexity.frozen import Frozen, put
+from complexity.frozen import Frozen
 from complexity.language.shapes import Shape
 from complexity.render.formula import closed, pretty
 from complexity.render.numbers import decimal, megabytes, percent, readable, short
@@ -28,11 +28,8 @@ class Table(Frozen):
 
     def __init__(self, title: str, columns: list[str], rows: list[list[Cell]],
                  notes: list[str] | None = None, totals: list[Cell] | None = None) -> None:
-        put(self, "title", title)
-        put(self, "columns", columns)
-        put(self, "rows", rows)
-        put(self, "notes", [] if notes is None else notes)
-        put(self, "totals", totals)
+        self.__dict__.update(title=title, columns=columns, rows=rows,
+                             notes=[] if notes is None else notes, totals=totals)
 
 
 def heading(report: Report) -> str:
