@@ -207,7 +207,7 @@ def shell_lines(args: tuple[str, ...], width: int = WIDTH) -> str:
             units.append(quoted)
     lines, current = [], "$ mbcalc"
     for unit in units:
-        if len(current) + 1 + len(unit) + 2 > width and current.strip() not in ("$ mbcalc", ""):
+        if len(current) + 1 + len(unit) + 2 > width and current != "$ mbcalc":
             lines.append(current + " \\")
             current = "    " + unit
         else:
