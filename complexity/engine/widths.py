@@ -17,10 +17,18 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from complexity.algebra.expr import ZERO
 from complexity.engine.walk import Exact, Report, Shared, Walker, _unnamed, assembled, recall
 from complexity.errors import LayerProblem, MbcalcError
+from complexity.language import layers as L
+from complexity.language.plain import plain_class
 from complexity.language.shapes import Shape
 from complexity.language.sources import LoadedSpec
+
+_PASSING = frozenset({L.Activation, L.BatchNorm, L.Dropout, L.StochasticDepth})
+"""Layers whose output is their input at any α (``Layer.out_shape``, which refuses nothing)
+and whose formulas come from their fields and the convention alone: where a row's are 0 (an
+activation; a batch norm under the paper convention), they are 0 at every α too."""
 
 
 class Tape:
@@ -32,13 +40,17 @@ class Tape:
         self.usable = trace is not None and not trace.split and bool(report.rows)
         """False where the walk cannot be replayed (a concat split its input)."""
         self.steps: list[tuple[Any, ...]] = []
-        """Per row: an add's or a concat's kind and operands, or a layer, its memo key and
-        the tensors of its input, origin and block, and whether it runs."""
+        """Per row: an add's or a concat's kind and operands; the tensor a free layer passes
+        on (``_PASSING``); or a layer, its memo key, the tensors of its input, origin and
+        block, and whether it runs."""
         if not self.usable or trace is None:
             return
         for k, row in enumerate(report.rows):
             if row.layer is None:
                 self.steps.append((row.kind, report.reads[k]))
+            elif (plain_class(row.layer) in _PASSING and row.params_formula == ZERO
+                  and row.madds_formula == ZERO):
+                self.steps.append((trace.inputs[k],))
             else:
                 self.steps.append((row.layer, _unnamed(row.layer), trace.inputs[k],
                                    trace.origins[k], trace.blocks[k], k not in trace.idle))
@@ -58,6 +70,10 @@ class Tape:
         costs: list[tuple[int, int]] = []
         try:
             for step in self.steps:
+                if len(step) == 1:  # a free layer: its input, on
+                    shapes.append(shapes[step[0]])
+                    costs.append((0, 0))
+                    continue
                 if len(step) == 2:  # an add or a concat: its operands' shapes
                     shapes.append(_merged(step[0], [shapes[t] for t in step[1]]))
                     costs.append((0, 0))

@@ -6,9 +6,12 @@ import json
 import math
 from fractions import Fraction
 from json.encoder import encode_basestring as _escape  # C, where there is C
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complexity.engine.walk import Report
+
+if TYPE_CHECKING:
+    from complexity.analysis.sweep import Point
 
 
 def report_dict(report: Report, kinds: bool = False, ops: bool = False,
@@ -208,7 +211,7 @@ def sweep_dict(model: str, convention: str, points: list[Any], by_resolution: bo
                        for p in points] if with_points else []}
 
 
-def sweep_json(model: str, convention: str, points: list[Any], by_resolution: bool,
+def sweep_json(model: str, convention: str, points: list[Point], by_resolution: bool,
                extra: dict[str, Any] | None = None, peaks: list[Any] | None = None,
                per: int = 0, changes: list[str] | None = None) -> str:
     """``mbcalc sweep --format json``'s text: ``object_json(sweep_dict(…), "points")`` — with
@@ -230,9 +233,9 @@ def sweep_json(model: str, convention: str, points: list[Any], by_resolution: bo
         return found
 
     lines = []
-    for k, p in enumerate(points):
-        line = (f'{{"alpha": {number(p.alpha)}, "rho": {number(p.rho)}, "resolution": '
-                f'{p.resolution}, "params": {p.params}, "madds": {p.madds}')
+    for k, (alpha, rho, resolution, params, madds) in enumerate(points):
+        line = (f'{{"alpha": {number(alpha)}, "rho": {number(rho)}, "resolution": '
+                f'{resolution}, "params": {params}, "madds": {madds}')
         if peaks is not None:
             q = peaks[k]
             step = names.get(q.step)
