@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import complexity
 from complexity.engine.walk import Report, walk
 from complexity.language import cache
 from complexity.language.cache import CachedNetwork
@@ -99,7 +100,7 @@ def test_a_changed_zoo_or_language_module_is_a_miss(cache_dir: Path,
     _cached("mobilenet_v1")
     real = cache._stats
 
-    def touched(folder: Path, suffix: str) -> list[tuple[str, int, int]]:
+    def touched(folder: str, suffix: str) -> list[tuple[str, int, int]]:
         found = real(folder, suffix)
         return [(name, size, mtime + 1) for name, size, mtime in found]
 
@@ -147,10 +148,10 @@ def test_no_cache_dir_or_an_unwritable_one_only_costs_time(tmp_path: Path,
 def test_the_default_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("MBCALC_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert cache.directory() == tmp_path / "mbcalc"
+    assert cache.directory() == str(tmp_path / "mbcalc")
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert cache.directory() == tmp_path / ".cache" / "mbcalc"
+    assert cache.directory() == str(tmp_path / ".cache" / "mbcalc")
 
 
 def test_a_zoo_file_edited_in_place_is_a_miss(cache_dir: Path, tmp_path: Path,
@@ -162,7 +163,7 @@ def test_a_zoo_file_edited_in_place_is_a_miss(cache_dir: Path, tmp_path: Path,
     source = (zoo_dir() / "mobilenet_v1.yaml").read_text()
     (copy / "mobilenet_v1.yaml").write_text(source)
     monkeypatch.setattr(zoo, "zoo_dir", lambda: copy)
-    monkeypatch.setattr(cache, "zoo_dir", lambda: copy)
+    monkeypatch.setattr(cache, "zoo_folder", lambda: str(copy))
     zoo.zoo_index.cache_clear()
     try:
         base = walk(cache.load("mobilenet_v1")).params
@@ -184,18 +185,19 @@ def _cached_spec(model: str) -> object:
 
 _PROBE = """
 import sys
+before = set(sys.modules)  # what the interpreter's start-up imported (a .pth may import pathlib)
 from complexity.cli.fast import run
 assert run(sys.argv[1:])
-print(sorted(m for m in ("pydantic", "yaml", "typer", "rich", "dataclasses", "inspect")
-             if m in sys.modules), file=sys.stderr)
+print(sorted(m for m in ("pydantic", "yaml", "typer", "rich", "dataclasses", "inspect",
+                         "pathlib") if m in sys.modules and m not in before), file=sys.stderr)
 """
 
 
 def test_a_cached_count_imports_neither_pydantic_nor_yaml(cache_dir: Path) -> None:
-    """Nor typer, rich, or dataclasses and inspect (``complexity.frozen``)."""
-    def count(**env: str) -> tuple[str, str]:
-        done = subprocess.run([sys.executable, "-c", _PROBE, "efficientnet_b0", "--format",
-                               "json"], capture_output=True, text=True, check=True,
+    """Nor typer, rich, dataclasses and inspect (``complexity.frozen``), or pathlib."""
+    def count(*flags: str, **env: str) -> tuple[str, str]:
+        done = subprocess.run([sys.executable, *flags, "-c", _PROBE, "efficientnet_b0",
+                               "--format", "json"], capture_output=True, text=True, check=True,
                               env={**os.environ, "MBCALC_CACHE_DIR": str(cache_dir), **env})
         return done.stdout, done.stderr.strip()
 
@@ -203,6 +205,8 @@ def test_a_cached_count_imports_neither_pydantic_nor_yaml(cache_dir: Path) -> No
     assert "pydantic" in loaded and "yaml" in loaded  # the first run validates
     again, loaded = count()
     assert loaded == "[]"
+    root = str(Path(complexity.__file__).parent.parent)  # without site: nothing preloaded
+    assert count("-S", PYTHONPATH=root) == (again, "[]")
     uncached, loaded = count(MBCALC_NO_CACHE="1")
     assert "pydantic" in loaded
     assert again == first == uncached

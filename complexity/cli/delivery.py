@@ -6,12 +6,13 @@ import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from complexity.errors import MbcalcError, printable
 
-if TYPE_CHECKING:  # tables are imported where a table is drawn (not for JSON)
+if TYPE_CHECKING:  # annotations only: a JSON count imports neither the tables nor pathlib
+    from pathlib import Path
+
     from complexity.render.tables import Table
 
 FILE_WIDTH = 120

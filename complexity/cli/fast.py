@@ -8,13 +8,14 @@ prints exactly what this prints (both call ``count_run``, ``list_run`` or ``swee
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from complexity.cli.delivery import Format, deliver, draw_plot
 from complexity.errors import MbcalcError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: --output and --plot stay str, pathlib unimported
+    from pathlib import Path
+
     from complexity.language.sources import LoadedSpec
 
 _VALUES = {"--alpha", "--rho", "--resolution", "--convention", "--format", "--dtype"}

@@ -23,16 +23,21 @@ import json
 import os
 import sys
 import zlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from complexity.frozen import Frozen
 from complexity.language import containers, layers
 from complexity.language.plain import made, plain_class
-from complexity.language.sources import LoadedSpec, SourceMap, looks_like_path, read_text, zoo_dir
+from complexity.language.sources import (
+    LoadedSpec,
+    SourceMap,
+    looks_like_path,
+    read_text,
+    zoo_folder,
+)
 from complexity.language.width import WidthRule
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # paths are str here: a count from the cache never imports pathlib
     from complexity.language.spec import VariableValue
     from complexity.language.zoo import SpecSource
 
@@ -76,7 +81,8 @@ def load(model: str, overrides: dict[str, VariableValue] | None = None) -> Loade
     overrides = overrides or {}
     where = directory()
     key = _key(model, overrides) if where is not None else None
-    entry = where / _file_name(model, key) if where is not None and key is not None else None
+    entry = (os.path.join(where, _file_name(model, key)) if where is not None and key is not None
+             else None)
     if entry is not None:
         found = _read(entry, key, model)
         if found is not None:
@@ -91,18 +97,18 @@ def load(model: str, overrides: dict[str, VariableValue] | None = None) -> Loade
     return spec
 
 
-def directory() -> Path | None:
+def directory() -> str | None:
     """The cache directory, or None when the cache is off."""
     if os.environ.get("MBCALC_NO_CACHE", "") not in ("", "0"):
         return None
     chosen = os.environ.get("MBCALC_CACHE_DIR")
     if chosen:
-        return Path(chosen)
+        return chosen
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mbcalc"
+    return os.path.join(base, "mbcalc")
 
 
-def _stats(folder: Path, suffix: str) -> list[tuple[str, int, int]]:
+def _stats(folder: str, suffix: str) -> list[tuple[str, int, int]]:
     found = []
     with os.scandir(folder) as entries:
         for item in entries:
@@ -118,11 +124,11 @@ def _key(model: str, overrides: dict[str, Any]) -> str | None:
     from complexity import __version__
 
     try:
-        code = _stats(Path(__file__).parent, ".py")
+        code = _stats(os.path.dirname(__file__), ".py")
         if looks_like_path(model):
             origin: Any = ["file", os.path.abspath(model)]
         else:
-            origin = ["zoo", model, _stats(zoo_dir(), ".yaml")]
+            origin = ["zoo", model, _stats(zoo_folder(), ".yaml")]
         return json.dumps([FORMAT, __version__, list(sys.version_info[:2]), code, origin,
                            sorted(overrides.items())], ensure_ascii=False)
     except (OSError, TypeError, ValueError):
@@ -130,11 +136,12 @@ def _key(model: str, overrides: dict[str, Any]) -> str | None:
 
 
 def _file_name(model: str, key: str) -> str:
-    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(model).stem)[:60]
+    stem = os.path.splitext(os.path.basename(model.rstrip("/\\")))[0]
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:60]
     return f"{stem}-{zlib.crc32(key.encode()):08x}.json"
 
 
-def _read(entry: Path, key: str, model: str) -> LoadedSpec | None:
+def _read(entry: str, key: str, model: str) -> LoadedSpec | None:
     """The spec an entry holds if it was made under ``key`` from the text that ``model`` (the
     zoo's file for a name, the file at a path: a link may point elsewhere now) has now."""
     try:
@@ -142,8 +149,11 @@ def _read(entry: Path, key: str, model: str) -> LoadedSpec | None:
             data = json.load(stream)
         if data.get("key") != key:
             return None
-        text = (Path(data["file"]).read_text(encoding="utf-8") if data["zoo"]
-                else read_text(Path(model)))
+        if data["zoo"]:
+            with open(data["file"], encoding="utf-8") as stream:
+                text = stream.read()
+        else:
+            text = read_text(model)
         if text != data["text"]:
             return None
         network = data["network"]
@@ -171,9 +181,13 @@ def _item(data: dict[str, Any]) -> Any:
     return made(cls, values)
 
 
-def _write(entry: Path, key: str, source: SpecSource, spec: LoadedSpec) -> None:
-    """Write the entry for ``spec``, made from ``source``; nothing when it cannot be written."""
+def _write(where: str, key: str, source: SpecSource, spec: LoadedSpec) -> None:
+    """Write the entry for ``spec``, made from ``source``, at ``where``; nothing when it cannot
+    be written."""
+    from pathlib import Path
+
     network = spec.network
+    entry = Path(where)
     try:
         data = {
             "key": key, "file": str(source.file.resolve()), "zoo": source.zoo,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from complexity.errors import Location, SpecError
 from complexity.frozen import Frozen
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a count from the cache works on str paths: it never imports pathlib
+    from pathlib import Path
+
     from complexity.language.spec import Network
 
 MAX_BYTES = 1 << 20
@@ -24,17 +25,27 @@ Path_ = tuple[str | int, ...]
 
 
 def looks_like_path(model: str) -> bool:
-    """Whether a model given on the command line is a spec file's path (ends in .yaml or .yml,
-    or holds a directory separator) rather than a zoo name."""
-    return Path(model).suffix in (".yaml", ".yml") or "/" in model or "\\" in model
+    """Whether a model given on the command line is a spec file's path (holds a directory
+    separator, or its suffix, as pathlib tells one, is .yaml or .yml) rather than a zoo name."""
+    if "/" in model or "\\" in model:
+        return True
+    return model.endswith((".yaml", ".yml")) and model.rfind(".") > 0
+
+
+def zoo_folder() -> str:
+    """Where the zoo's YAML files are: inside the installed package (``complexity/specs``), or
+    the checkout's ``specs/``."""
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    installed = os.path.join(package, "specs")
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(package),
+                                                                    "specs")
 
 
 def zoo_dir() -> Path:
-    """Where the zoo's YAML files are: inside the installed package (``complexity/specs``), or
-    the checkout's ``specs/``."""
-    package = Path(__file__).resolve().parents[1]
-    installed = package / "specs"
-    return installed if installed.is_dir() else package.parent / "specs"
+    """``zoo_folder()`` as a Path."""
+    from pathlib import Path
+
+    return Path(zoo_folder())
 
 
 class SourceMap(Frozen):
@@ -85,7 +96,7 @@ class LoadedSpec(Frozen):
         self.__dict__.update(network=network, source=source)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: str | Path) -> str:
     """The text of a spec file, or a SpecError saying why it cannot be one. Only a regular file
     is read (a FIFO or a device is refused without blocking: checked before opening, opened
     non-blocking and checked again on the open file), and at most MAX_BYTES of it."""
