@@ -13,6 +13,13 @@ from typing import Any
 Exponents = tuple[int, int, int]
 """Powers of (α, ρ, max(1, α))."""
 _NAMES = ("alpha", "rho", "Max(1, alpha)")
+_MONOMIALS: dict[tuple[int, ...], str] = {}
+"""Each monomial's text by its exponents (alpha**2*rho): a report prints a few, many times."""
+
+
+def _descending(key: tuple[int, ...]) -> tuple[int, ...]:
+    """A term's place in the text: higher degree first, then by each exponent, descending."""
+    return (-sum(key), *(-e for e in key))
 
 
 class Poly:
@@ -101,18 +108,22 @@ class Poly:
     def __str__(self) -> str:
         if not self.terms:
             return "0"
-        order = sorted(self.terms, key=lambda k: (-sum(k), tuple(-e for e in k)))
         parts = []
-        for key in order:
-            value = self.terms[key]
-            factors = [name if e == 1 else f"{name}**{e}"
-                       for name, e in zip(_NAMES, key, strict=True) if e]
-            number = abs(value)
-            coefficient = [] if number == 1 and factors else [str(number.numerator)]
-            text = "*".join(coefficient + factors)
-            if number.denominator != 1:
-                text = f"{text}/{number.denominator}"
-            parts.append(("- " if value < 0 else "+ ") + text)
+        for key in sorted(self.terms, key=_descending):
+            value = self.terms[key]  # a Fraction's parts are ints: compared and printed in C
+            numerator, denominator = value.numerator, value.denominator
+            factors = _MONOMIALS.get(key)
+            if factors is None:
+                factors = _MONOMIALS[key] = "*".join(
+                    name if e == 1 else f"{name}**{e}"
+                    for name, e in zip(_NAMES, key, strict=True) if e)
+            if numerator in (1, -1) and denominator == 1 and factors:
+                text = factors
+            else:
+                text = f"{abs(numerator)}*{factors}" if factors else str(abs(numerator))
+            if denominator != 1:
+                text = f"{text}/{denominator}"
+            parts.append(("- " if numerator < 0 else "+ ") + text)
         joined = " ".join(parts)
         return joined[2:] if joined.startswith("+ ") else "-" + joined[2:]
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complexity.cli.delivery import Format, deliver
 from complexity.errors import MbcalcError
+
+if TYPE_CHECKING:  # annotations only, as in cli.fast
+    from pathlib import Path
 
 
 def memory_view(report: Any, dtype: str, device_peak: str | None, device_bandwidth: str | None,
