@@ -107,6 +107,20 @@ def test_sweep_json_is_object_json_of_sweep_dict() -> None:
                           ["α = 1: a → b"]) == object_json(data, "points")
 
 
+def test_the_grid_lists_each_value_once_in_order() -> None:
+    from fractions import Fraction
+
+    from complexity.analysis.sweep import Point
+    from complexity.render.jsonout import sweep_dict
+
+    points = [Point(Fraction(a), Fraction(r), 224, 1, 1)  # equal values, distinct objects
+              for a in ("0.5", "1", "0.5", "0.25") for r in ("1", "1/2", "1")]
+    grid = sweep_dict("m", "paper", points, False)["grid"]
+    assert grid == {"alpha": [0.5, 1.0, 0.25], "rho": [1.0, 0.5]}
+    assert sweep_dict("m", "paper", points, True)["grid"] == {"alpha": [0.5, 1.0, 0.25],
+                                                              "resolution": [224]}
+
+
 @pytest.mark.parametrize("value", [
     {}, [], {"a": [], "b": {}, "c": [1, 2.5, None, True, False, "q\"\\\n\té\u2028", {"d": 0.1}]},
     [[[]]], {7: 2, None: 3, True: 4, 2.5: 5, False: [{}]}, (1, (2,)), float("inf"), -0.0,

@@ -200,11 +200,16 @@ def sweep_dict(model: str, convention: str, points: list[Any], by_resolution: bo
             found = floats[id(value)] = float(value)
         return found
 
-    grid: dict[str, list[Any]] = {"alpha": list(dict.fromkeys(as_float(p.alpha) for p in points))}
+    def distinct(values: Any) -> list[float]:
+        """The values as floats, without repeats, in order: the objects told apart by identity
+        first (a 100×100 grid has 10,000 points but 100 α objects)."""
+        return list(dict.fromkeys(float(v) for v in {id(v): v for v in values}.values()))
+
+    grid: dict[str, list[Any]] = {"alpha": distinct(p.alpha for p in points)}
     if by_resolution:
         grid["resolution"] = list(dict.fromkeys(p.resolution for p in points))
     else:
-        grid["rho"] = list(dict.fromkeys(as_float(p.rho) for p in points))
+        grid["rho"] = distinct(p.rho for p in points)
     return {"model": model, "convention": convention, "grid": grid,
             "points": [{"alpha": as_float(p.alpha), "rho": as_float(p.rho),
                         "resolution": p.resolution, "params": p.params, "madds": p.madds}
