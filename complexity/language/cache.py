@@ -37,7 +37,7 @@ from complexity.language.sources import (
 )
 from complexity.language.width import WidthRule
 
-if TYPE_CHECKING:  # paths are str here: a count from the cache never imports pathlib
+if TYPE_CHECKING:
     from complexity.language.spec import VariableValue
     from complexity.language.zoo import SpecSource
 
