@@ -47,7 +47,7 @@ from complexity.algebra.expr import ZERO as ZERO_EXPR
 from complexity.algebra.expr import Expr, Values, product, total
 from complexity.algebra.poly import ZERO, Poly
 from complexity.engine.resize import maps_at, resized
-from complexity.engine.walk import Report, Row, _sum, assembled
+from complexity.engine.walk import Report, Row, _sum
 from complexity.errors import MbcalcError
 from complexity.frozen import Frozen
 from complexity.language.shapes import Shape
@@ -232,9 +232,6 @@ class Peak(Frozen):
                              scratch=scratch, closed=closed)
 
 
-_STEP_FIELDS = Step.FIELDS
-
-
 class Resolution(Frozen):
     """One line of MobileNetV2's Table 3: the widest tensor materialised at one map size."""
 
@@ -342,11 +339,6 @@ def resolved_reads(report: Report) -> tuple[list[tuple[int, ...]], dict[int, int
     return out, alias
 
 
-def _step(*values: Any) -> Step:
-    """``Step(*values)`` through ``assembled`` (a sweep of peaks makes one per row per α)."""
-    return assembled(Step, dict(zip(_STEP_FIELDS, values, strict=True)))
-
-
 def sequential_steps(report: Report) -> list[Step]:
     """One step per row (a squeeze-and-excite row: one per tensor it writes, the scaled map's
     under the row's name); a view's step writes nothing; a layer norm on a channels-first map
@@ -360,21 +352,21 @@ def sequential_steps(report: Report) -> list[Step]:
         layout = last.get(reads[0], False) if reads else False
         last[k + 1] = layout
         if kind in VIEWS:
-            steps.append(_step(row.name, k, k + 1, reads, None, 0, ZERO))
+            steps.append(Step(row.name, k, k + 1, reads, None, 0, ZERO))
         elif kind == "se":
             held = previous = reads[0]
             for part in SE_PARTS:
-                steps.append(_step(f"{row.name}/{part}", k, k + 1, (previous,), extra, 0, ZERO))
+                steps.append(Step(f"{row.name}/{part}", k, k + 1, (previous,), extra, 0, ZERO))
                 previous, extra = extra, extra + 1
-            steps.append(_step(row.name, k, k + 1, (held, previous), k + 1, 0, ZERO))
+            steps.append(Step(row.name, k, k + 1, (held, previous), k + 1, 0, ZERO))
         elif kind == "layernorm":
             last[k + 1] = True
             x = row.input
             copy = not layout and x.h * x.w > 1
-            steps.append(_step(row.name, k, k + 1, reads, k + 1, elements(x) if copy else 0,
+            steps.append(Step(row.name, k, k + 1, reads, k + 1, elements(x) if copy else 0,
                               closed_elements(row.input_closed) if copy else ZERO))
         else:
-            steps.append(_step(row.name, k, k + 1, reads, k + 1, 0, ZERO))
+            steps.append(Step(row.name, k, k + 1, reads, k + 1, 0, ZERO))
     return steps
 
 

@@ -18,7 +18,6 @@ from complexity.engine.walk import Report, Row, assembled, evaluate
 from complexity.errors import LayerProblem, MbcalcError
 from complexity.language import layers as L
 from complexity.language.plain import plain_class
-from complexity.language.shapes import Shape
 
 Map = tuple[int, int]
 
@@ -112,8 +111,8 @@ def resized(report: Report, size: int) -> Report | None:
     rows = []
     for k, (row, entry) in enumerate(zip(report.rows, report.trace.inputs, strict=True), 1):
         (ih, iw), (oh, ow) = maps[entry], maps[k]
-        fields = {"input": assembled(Shape, row.input.__dict__, h=ih, w=iw),
-                  "output": assembled(Shape, row.output.__dict__, h=oh, w=ow)}
+        fields = {"input": row.input.resized(row.input.c, ih, iw),
+                  "output": row.output.resized(row.output.c, oh, ow)}
         old = row.values
         if "D_F" in old or "H_out" in old:  # the map is in the formulas: they count again
             if ("D_F" in old) != (oh == ow):
@@ -127,5 +126,5 @@ def resized(report: Report, size: int) -> Report | None:
                           madds=evaluate(row.madds_formula, values))
         rows.append(assembled(Row, row.__dict__, **fields))
     return report.replace(rows=rows, resolution=size, rho=Fraction(size, report.trace.base),
-                   params=sum(r.params for r in rows), madds=sum(r.madds for r in rows))
+                          params=sum(r.params for r in rows), madds=sum(r.madds for r in rows))
 

@@ -443,8 +443,7 @@ class Walker:
         else:
             label = layer.__dict__.get("fn") or layer.kind
             name = f"{self.last}/{label}" if self.last else f"{label}{len(self.rows) + 1}"
-        found = _UNNAMED.get(id(layer))
-        unnamed = _unnamed(layer) if found is None else found[1]
+        unnamed = _unnamed(layer)
         seen = (x.c, x.h, x.w, x.fixed)  # x's fields: hashed in C, not by Shape's __hash__
         key = ((unnamed, seen, xs, self.exact.origin, self.closed.origin, self.exact.block,
                 self.closed.block) if self.with_closed
@@ -456,10 +455,7 @@ class Walker:
             except LayerProblem as problem:
                 raise self.fail(problem, path, name) from None
         row, ys = self.costed[key]
-        named = object.__new__(Row)  # ``assembled``, inlined: the walk's hottest line
-        fields = named.__dict__
-        fields.update(row.__dict__)
-        fields["name"], fields["layer"] = name, layer
+        named = assembled(Row, row.__dict__, name=name, layer=layer)
         rows, tensor = self.rows, self.tensor
         rows.append(named)
         self.reads.append((tensor,))
@@ -694,8 +690,9 @@ def _unnamed(layer: Primitive) -> tuple[Any, ...]:
 
 def assembled(kind: type[T], base: Mapping[str, Any] = _NOTHING, /, **fields: Any) -> T:
     """An instance of the frozen class ``kind`` holding ``base``'s fields updated with
-    ``fields``, without its ``__init__``'s field-by-field ``object.__setattr__``: the walk, a
-    resized report and the memory steps make them by the thousand. All fields must be given."""
+    ``fields``, without calling its ``__init__``: every field is copied, so an instance keeps
+    what is not a field (a ``_Noting`` context its list of noted widths). All fields must be
+    given."""
     made = object.__new__(kind)
     made.__dict__.update(base, **fields)
     return made
